@@ -1,0 +1,309 @@
+//! Parsed key material, kept per object so that signing never re-parses a key.
+
+use crate::ck::*;
+use crate::CkResult;
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use zeroize::Zeroizing;
+
+#[cfg(feature = "ecdsa")]
+use p256::ecdsa::{
+    signature::hazmat::{PrehashSigner, PrehashVerifier},
+    Signature, SigningKey, VerifyingKey,
+};
+#[cfg(feature = "rsa")]
+use rsa::{traits::PublicKeyParts, BoxedUint, Pkcs1v15Sign, PrivateKey, PublicKey};
+
+/// Length of a raw P-256 ECDSA signature (r ‖ s).
+pub const ECDSA_P256_SIGNATURE_LEN: usize = 64;
+/// Length of a P-256 private scalar.
+pub const EC_P256_SCALAR_LEN: usize = 32;
+
+/// A key in the form the crypto code uses, built once when the object is made or loaded.
+pub enum KeyMaterial {
+    /// P-256 private key (its public point is computed once, with it).
+    #[cfg(feature = "ecdsa")]
+    EcPrivate(Box<SigningKey>),
+    /// P-256 public key.
+    #[cfg(feature = "ecdsa")]
+    EcPublic(Box<VerifyingKey>),
+    /// RSA private key with its CRT values precomputed.
+    #[cfg(feature = "rsa")]
+    RsaPrivate(Box<PrivateKey>),
+    /// RSA public key.
+    #[cfg(feature = "rsa")]
+    RsaPublic(Box<PublicKey>),
+}
+
+impl core::fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Never print key values.
+        f.write_str("KeyMaterial(..)")
+    }
+}
+
+/// Encodes a P-256 public key as `CKA_EC_POINT` wants it: the DER OCTET STRING
+/// `04 41 04 ‖ X ‖ Y` (67 bytes).
+#[cfg(feature = "ecdsa")]
+pub fn ec_point_attribute(key: &VerifyingKey) -> Vec<u8> {
+    let point = key.to_sec1_point(false);
+    crate::der::octet_string(point.as_bytes())
+}
+
+/// Parses a P-256 private scalar (big-endian, at most 32 bytes, left-padded).
+#[cfg(feature = "ecdsa")]
+pub fn ec_private_from_value(value: &[u8]) -> CkResult<SigningKey> {
+    if value.is_empty() || value.len() > EC_P256_SCALAR_LEN {
+        return Err(CKR_ATTRIBUTE_VALUE_INVALID);
+    }
+    let mut scalar = Zeroizing::new([0u8; EC_P256_SCALAR_LEN]);
+    scalar[EC_P256_SCALAR_LEN - value.len()..].copy_from_slice(value);
+    SigningKey::from_slice(&scalar[..]).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
+}
+
+/// Parses `CKA_EC_POINT`: the DER OCTET STRING of a SEC1 point as the standard says, or (as
+/// some callers send) the bare SEC1 point; compressed or uncompressed.
+#[cfg(feature = "ecdsa")]
+pub fn ec_public_from_point(value: &[u8]) -> CkResult<VerifyingKey> {
+    let sec1 = crate::der::parse_octet_string(value).unwrap_or(value);
+    VerifyingKey::from_sec1_bytes(sec1).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
+}
+
+/// Checks `CKA_EC_PARAMS`: only the named curve P-256 is supported.
+pub fn check_ec_params(value: &[u8]) -> CkResult<()> {
+    if value == crate::der::OID_P256 {
+        Ok(())
+    } else if crate::der::read_tlv(value).is_some_and(|(_, _, rest)| rest.is_empty()) {
+        Err(CKR_CURVE_NOT_SUPPORTED)
+    } else {
+        Err(CKR_ATTRIBUTE_VALUE_INVALID)
+    }
+}
+
+/// Strips leading zero bytes of a big-endian integer (keeps one byte for zero).
+pub fn trim_be(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len().saturating_sub(1));
+    &bytes[first..]
+}
+
+#[cfg(feature = "rsa")]
+fn rsa_uint_public(bytes: &[u8]) -> CkResult<BoxedUint> {
+    let bytes = trim_be(bytes);
+    if bytes.is_empty() {
+        return Err(CKR_ATTRIBUTE_VALUE_INVALID);
+    }
+    Ok(BoxedUint::from_be_slice_vartime(bytes))
+}
+
+/// Storage width for secret RSA values, chosen from the public modulus length only.
+#[cfg(feature = "rsa")]
+fn rsa_secret_precision(modulus: &[u8]) -> u32 {
+    let bits = (trim_be(modulus).len() * 8) as u32;
+    bits.div_ceil(64) * 64
+}
+
+#[cfg(feature = "rsa")]
+fn rsa_uint_secret(bytes: &[u8], precision: u32) -> CkResult<BoxedUint> {
+    BoxedUint::from_be_slice(trim_be(bytes), precision).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
+}
+
+/// Checks an RSA modulus size against the supported range.
+#[cfg(feature = "rsa")]
+fn check_rsa_bits(bits: usize) -> CkResult<()> {
+    let range = crate::mechanism::RSA_MIN_BITS as usize..=crate::mechanism::RSA_MAX_BITS as usize;
+    if range.contains(&bits) {
+        Ok(())
+    } else {
+        Err(CKR_ATTRIBUTE_VALUE_INVALID)
+    }
+}
+
+/// Builds an RSA public key from `CKA_MODULUS` and `CKA_PUBLIC_EXPONENT`.
+#[cfg(feature = "rsa")]
+pub fn rsa_public_from_parts(modulus: &[u8], exponent: &[u8]) -> CkResult<PublicKey> {
+    let n = rsa_uint_public(modulus)?;
+    check_rsa_bits(n.bit_width() as usize)?;
+    let e = rsa_uint_public(exponent)?;
+    PublicKey::new(n, e).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
+}
+
+/// The components of an RSA private key as a template gives them.
+#[cfg(feature = "rsa")]
+pub struct RsaPrivateParts<'a> {
+    /// `CKA_MODULUS`.
+    pub modulus: &'a [u8],
+    /// `CKA_PUBLIC_EXPONENT`.
+    pub public_exponent: &'a [u8],
+    /// `CKA_PRIVATE_EXPONENT`.
+    pub private_exponent: &'a [u8],
+    /// `CKA_PRIME_1` and `CKA_PRIME_2`, if given.
+    pub primes: Option<(&'a [u8], &'a [u8])>,
+    /// `CKA_EXPONENT_1`, `CKA_EXPONENT_2`, `CKA_COEFFICIENT`, if given (checked against the key).
+    pub crt: [Option<&'a [u8]>; 3],
+}
+
+/// Builds and validates an RSA private key. CRT values the template gives must agree with
+/// the ones computed from the primes.
+#[cfg(feature = "rsa")]
+pub fn rsa_private_from_parts(parts: &RsaPrivateParts<'_>) -> CkResult<PrivateKey> {
+    use rsa::traits::PrivateKeyParts;
+    let n = rsa_uint_public(parts.modulus)?;
+    check_rsa_bits(n.bit_width() as usize)?;
+    let e = rsa_uint_public(parts.public_exponent)?;
+    let precision = rsa_secret_precision(parts.modulus);
+    let d = rsa_uint_secret(parts.private_exponent, precision)?;
+    let primes = match parts.primes {
+        Some((p, q)) => alloc::vec![rsa_uint_secret(p, precision)?, rsa_uint_secret(q, precision)?],
+        None => Vec::new(),
+    };
+    let key = PrivateKey::from_components(n, e, d, primes).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)?;
+    let [dp, dq, qinv] = parts.crt;
+    let computed: [Option<Zeroizing<Box<[u8]>>>; 3] = [
+        key.dp().map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
+        key.dq().map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
+        key.crt_coefficient().map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
+    ];
+    for (given, computed) in [dp, dq, qinv].into_iter().zip(computed.iter()) {
+        if let (Some(given), Some(computed)) = (given, computed) {
+            use subtle::ConstantTimeEq;
+            let given = trim_be(given);
+            let computed = trim_be(computed);
+            if given.len() != computed.len() || !bool::from(given.ct_eq(computed)) {
+                return Err(CKR_ATTRIBUTE_VALUE_INVALID);
+            }
+        }
+    }
+    Ok(key)
+}
+
+impl KeyMaterial {
+    /// Length in bytes of a signature made or checked with this key.
+    pub fn signature_len(&self) -> usize {
+        match self {
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::EcPrivate(_) | KeyMaterial::EcPublic(_) => ECDSA_P256_SIGNATURE_LEN,
+            #[cfg(feature = "rsa")]
+            KeyMaterial::RsaPrivate(k) => k.size(),
+            #[cfg(feature = "rsa")]
+            KeyMaterial::RsaPublic(k) => k.size(),
+        }
+    }
+
+    /// `CKK_*` type of the key.
+    pub fn key_type(&self) -> Ulong {
+        match self {
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::EcPrivate(_) | KeyMaterial::EcPublic(_) => CKK_EC,
+            #[cfg(feature = "rsa")]
+            KeyMaterial::RsaPrivate(_) | KeyMaterial::RsaPublic(_) => CKK_RSA,
+        }
+    }
+
+    /// Signs `input` (a hash for ECDSA, an encoded DigestInfo for RSA PKCS #1 v1.5) into `out`,
+    /// which holds exactly [`Self::signature_len`] bytes. `rng` blinds the RSA operation.
+    pub fn sign(
+        &self,
+        input: &[u8],
+        out: &mut [u8],
+        rng: &mut crate::drbg::DrbgRng<'_>,
+    ) -> CkResult<()> {
+        let _ = &rng;
+        match self {
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::EcPrivate(key) => {
+                let sig: Signature = key.sign_prehash(input).map_err(|_| CKR_DATA_LEN_RANGE)?;
+                out.copy_from_slice(&sig.to_bytes());
+                Ok(())
+            }
+            #[cfg(feature = "rsa")]
+            KeyMaterial::RsaPrivate(key) => {
+                if input.len() + 11 > key.size() {
+                    return Err(CKR_DATA_LEN_RANGE);
+                }
+                let sig = key
+                    .sign_with_rng(rng, Pkcs1v15Sign::new_unprefixed(), input)
+                    .map_err(|_| CKR_FUNCTION_FAILED)?;
+                if sig.len() != out.len() {
+                    return Err(CKR_GENERAL_ERROR);
+                }
+                out.copy_from_slice(&sig);
+                Ok(())
+            }
+            #[allow(unreachable_patterns)]
+            _ => Err(CKR_KEY_TYPE_INCONSISTENT),
+        }
+    }
+
+    /// Verifies `signature` over `input`; `CKR_SIGNATURE_INVALID` when it does not match.
+    pub fn verify(&self, input: &[u8], signature: &[u8]) -> CkResult<()> {
+        if signature.len() != self.signature_len() {
+            return Err(CKR_SIGNATURE_LEN_RANGE);
+        }
+        match self {
+            #[cfg(feature = "ecdsa")]
+            KeyMaterial::EcPublic(key) => {
+                if input.is_empty() {
+                    return Err(CKR_DATA_LEN_RANGE);
+                }
+                let sig = Signature::from_slice(signature).map_err(|_| CKR_SIGNATURE_INVALID)?;
+                key.verify_prehash(input, &sig).map_err(|_| CKR_SIGNATURE_INVALID)
+            }
+            #[cfg(feature = "rsa")]
+            KeyMaterial::RsaPublic(key) => {
+                if input.len() + 11 > key.size() {
+                    return Err(CKR_DATA_LEN_RANGE);
+                }
+                key.verify(Pkcs1v15Sign::new_unprefixed(), input, signature)
+                    .map_err(|_| CKR_SIGNATURE_INVALID)
+            }
+            #[allow(unreachable_patterns)]
+            _ => Err(CKR_KEY_TYPE_INCONSISTENT),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ecdsa"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ec_params_checks() {
+        assert!(check_ec_params(crate::der::OID_P256).is_ok());
+        // secp384r1
+        let p384 = [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
+        assert_eq!(check_ec_params(&p384), Err(CKR_CURVE_NOT_SUPPORTED));
+        assert_eq!(check_ec_params(&[0x06, 0x09, 0x2a]), Err(CKR_ATTRIBUTE_VALUE_INVALID));
+    }
+
+    #[test]
+    fn ec_scalar_bounds() {
+        assert_eq!(ec_private_from_value(&[]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(ec_private_from_value(&[0; 32]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(ec_private_from_value(&[0xff; 32]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(ec_private_from_value(&[1; 33]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
+        // A short scalar is left-padded: 1 is the generator's private key.
+        let k = ec_private_from_value(&[1]).unwrap();
+        let point = ec_point_attribute(k.verifying_key());
+        assert_eq!(point.len(), 67);
+        assert_eq!(&point[..3], &[0x04, 0x41, 0x04]);
+        // x of the P-256 generator.
+        assert_eq!(&point[3..7], &[0x6b, 0x17, 0xd1, 0xf2]);
+    }
+
+    #[test]
+    fn ec_point_forms() {
+        let k = ec_private_from_value(&[7]).unwrap();
+        let der = ec_point_attribute(k.verifying_key());
+        let a = ec_public_from_point(&der).unwrap();
+        let b = ec_public_from_point(&der[2..]).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(ec_public_from_point(&der[..66]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
+    }
+
+    #[test]
+    fn trim() {
+        assert_eq!(trim_be(&[0, 0, 1, 0]), &[1, 0]);
+        assert_eq!(trim_be(&[0, 0]), &[0]);
+        assert_eq!(trim_be(&[]), &[] as &[u8]);
+    }
+}

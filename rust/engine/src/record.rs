@@ -1,0 +1,258 @@
+//! The stored form of token objects and of the token's state (format version 1).
+//!
+//! A record is portable between a 64-bit host and a 32-bit device: `CK_ULONG` values are
+//! written as 64-bit little-endian numbers whatever the platform's width.
+//!
+//! ```text
+//! magic    4  "P11R"
+//! version  1  1
+//! kind     1  1 = object, 2 = token state
+//! flags    2  LE; bit 0: secret values are encrypted (reserved, 0 in version 1)
+//! count    2  LE, number of entries
+//! entries  count × { tag u32 LE, encoding u8 (0 bytes, 1 ulong, 2 ulong array), len u32 LE, value }
+//! crc32    4  LE, CRC-32 (IEEE) of every byte before it
+//! ```
+//! For objects, the tag is the `CKA_*` type; for the token state, see [`crate::token`].
+
+use crate::ck::Ulong;
+use crate::object::{value_kind, Value};
+use crate::template::ValueKind;
+use alloc::vec::Vec;
+use zeroize::Zeroizing;
+
+const MAGIC: &[u8; 4] = b"P11R";
+/// Format version written by this library.
+pub const VERSION: u8 = 1;
+const HEADER_LEN: usize = 10;
+const ULONG_WIDTH: usize = core::mem::size_of::<Ulong>();
+
+/// What a record holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    /// A token object.
+    Object = 1,
+    /// The token's own state.
+    TokenState = 2,
+}
+
+/// Why a stored record could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordError {
+    /// Shorter than its header and checksum, or an entry runs past the end.
+    Truncated,
+    /// Not a record of this library.
+    BadMagic,
+    /// Written by a newer format version, or with flags this version does not know.
+    UnsupportedVersion,
+    /// The checksum does not match: the record is damaged.
+    BadChecksum,
+    /// An entry is malformed (bad encoding, or a number too large for this platform).
+    Malformed,
+}
+
+/// CRC-32 (IEEE 802.3, reflected, as zlib computes it).
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
+}
+
+fn encoding_of(kind: ValueKind) -> u8 {
+    match kind {
+        ValueKind::Ulong => 1,
+        ValueKind::UlongArray => 2,
+        _ => 0,
+    }
+}
+
+fn ulong_to_u64(v: Ulong) -> u64 {
+    // CK_UNAVAILABLE_INFORMATION keeps its meaning across widths.
+    if v == Ulong::MAX {
+        u64::MAX
+    } else {
+        v as u64
+    }
+}
+
+fn u64_to_ulong(v: u64) -> Option<Ulong> {
+    if v == u64::MAX {
+        Some(Ulong::MAX)
+    } else {
+        Ulong::try_from(v).ok()
+    }
+}
+
+/// Encodes entries `(tag, encoding kind, value)`; values of `Ulong` kinds are native `CK_ULONG`s.
+pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(64 + entries.iter().map(|e| e.2.len() + 9).sum::<usize>()));
+    out.extend_from_slice(MAGIC);
+    out.push(VERSION);
+    out.push(kind as u8);
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (tag, vk, value) in entries {
+        out.extend_from_slice(&tag.to_le_bytes());
+        let enc = encoding_of(*vk);
+        out.push(enc);
+        if enc == 0 {
+            out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            out.extend_from_slice(value);
+        } else {
+            let n = value.len() / ULONG_WIDTH;
+            out.extend_from_slice(&((n * 8) as u32).to_le_bytes());
+            for chunk in value.chunks_exact(ULONG_WIDTH) {
+                let v = crate::template::ulong_value(chunk).unwrap_or(0);
+                out.extend_from_slice(&ulong_to_u64(v).to_le_bytes());
+            }
+        }
+    }
+    let crc = crc32(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], RecordError> {
+    if input.len() < n {
+        return Err(RecordError::Truncated);
+    }
+    let (head, rest) = input.split_at(n);
+    *input = rest;
+    Ok(head)
+}
+
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+/// Decodes a record into its kind and `(tag, value)` entries, values of `Ulong` kinds
+/// converted to native `CK_ULONG`s.
+pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordError> {
+    if bytes.len() < HEADER_LEN + 4 {
+        return Err(RecordError::Truncated);
+    }
+    let (body, crc) = bytes.split_at(bytes.len() - 4);
+    if &body[..4] != MAGIC {
+        return Err(RecordError::BadMagic);
+    }
+    if crc32(body) != le_u32(crc) {
+        return Err(RecordError::BadChecksum);
+    }
+    if body[4] != VERSION || u16::from_le_bytes([body[6], body[7]]) != 0 {
+        return Err(RecordError::UnsupportedVersion);
+    }
+    let kind = match body[5] {
+        1 => RecordKind::Object,
+        2 => RecordKind::TokenState,
+        _ => return Err(RecordError::Malformed),
+    };
+    let count = u16::from_le_bytes([body[8], body[9]]) as usize;
+    let mut input = &body[HEADER_LEN..];
+    let mut entries = Vec::with_capacity(count.min(64));
+    for _ in 0..count {
+        let tag = le_u32(take(&mut input, 4)?);
+        let enc = take(&mut input, 1)?[0];
+        let len = le_u32(take(&mut input, 4)?) as usize;
+        let raw = take(&mut input, len)?;
+        let value = match enc {
+            0 => Zeroizing::new(raw.to_vec()),
+            1 | 2 => {
+                if len % 8 != 0 || (enc == 1 && len != 8) {
+                    return Err(RecordError::Malformed);
+                }
+                let mut v = Vec::with_capacity(len / 8 * ULONG_WIDTH);
+                for chunk in raw.chunks_exact(8) {
+                    let n = u64::from_le_bytes(chunk.try_into().map_err(|_| RecordError::Malformed)?);
+                    v.extend_from_slice(&u64_to_ulong(n).ok_or(RecordError::Malformed)?.to_ne_bytes());
+                }
+                Zeroizing::new(v)
+            }
+            _ => return Err(RecordError::Malformed),
+        };
+        entries.push((tag, value));
+    }
+    if !input.is_empty() {
+        return Err(RecordError::Malformed);
+    }
+    Ok((kind, entries))
+}
+
+/// Encodes an object's attributes as an object record.
+pub fn encode_object(attributes: &[(Ulong, Value)]) -> Zeroizing<Vec<u8>> {
+    let entries: Vec<(u32, ValueKind, &[u8])> =
+        attributes.iter().map(|(k, v)| (*k as u32, value_kind(*k), v.as_slice())).collect();
+    encode(RecordKind::Object, &entries)
+}
+
+/// Decodes an object record into attributes (for [`crate::object::Object::restore`]).
+pub fn decode_object(bytes: &[u8]) -> Result<Vec<(Ulong, Value)>, RecordError> {
+    match decode(bytes)? {
+        (RecordKind::Object, entries) => {
+            Ok(entries.into_iter().map(|(tag, v)| (tag as Ulong, v)).collect())
+        }
+        _ => Err(RecordError::Malformed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ck::*;
+
+    fn sample() -> Vec<(Ulong, Value)> {
+        alloc::vec![
+            (CKA_CLASS, Zeroizing::new(CKO_DATA.to_ne_bytes().to_vec())),
+            (CKA_LABEL, Zeroizing::new(b"label".to_vec())),
+            (CKA_KEY_GEN_MECHANISM, Zeroizing::new(Ulong::MAX.to_ne_bytes().to_vec())),
+            (CKA_VALUE, Zeroizing::new(Vec::new())),
+        ]
+    }
+
+    #[test]
+    fn crc_known_answer() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn object_round_trip() {
+        let attrs = sample();
+        let bytes = encode_object(&attrs);
+        let back = decode_object(&bytes).unwrap();
+        assert_eq!(back, attrs);
+    }
+
+    #[test]
+    fn ulongs_are_stored_as_u64_le() {
+        let bytes = encode_object(&sample()[..1]);
+        // header, tag, encoding 1, len 8, value 0 (CKO_DATA) as u64
+        assert_eq!(&bytes[HEADER_LEN..HEADER_LEN + 4], &0u32.to_le_bytes());
+        assert_eq!(bytes[HEADER_LEN + 4], 1);
+        assert_eq!(&bytes[HEADER_LEN + 5..HEADER_LEN + 9], &8u32.to_le_bytes());
+        assert_eq!(&bytes[HEADER_LEN + 9..HEADER_LEN + 17], &[0u8; 8]);
+    }
+
+    #[test]
+    fn damage_is_detected() {
+        let bytes = encode_object(&sample());
+        for cut in 0..bytes.len() {
+            assert!(decode(&bytes[..cut]).is_err(), "truncated at {cut}");
+        }
+        for i in 0..bytes.len() {
+            let mut b = bytes.to_vec();
+            b[i] ^= 0x40;
+            assert!(decode(&b).is_err(), "flipped byte {i}");
+        }
+        let mut newer = bytes.to_vec();
+        newer[4] = 2;
+        let n = newer.len();
+        let crc = crc32(&newer[..n - 4]);
+        newer[n - 4..].copy_from_slice(&crc.to_le_bytes());
+        assert_eq!(decode(&newer).err(), Some(RecordError::UnsupportedVersion));
+    }
+}

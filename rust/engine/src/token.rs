@@ -1,0 +1,869 @@
+//! The token: its state, sessions and objects, and one method per PKCS #11 call.
+
+use crate::attribute::{Attribute, AttributeQuery};
+use crate::ck::*;
+use crate::config::Config;
+use crate::drbg::{DrbgRng, HmacDrbg};
+use crate::entropy::EntropySource;
+use crate::info::{blank_padded, MechanismInfo, SessionInfo, SlotInfo, TokenInfo};
+use crate::mechanism::Mechanism;
+use crate::object::Object;
+use crate::operation::{DigestOp, FindOp, Output, SignatureOp, SignatureScheme, SHA256_LEN};
+use crate::session::Session;
+use crate::store::{ObjectStore, StoreError, TOKEN_STATE_ID};
+use crate::token_state::TokenState;
+use crate::CkResult;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use sha2::Digest;
+
+/// Manufacturer ID reported for the library, slot and token.
+pub const MANUFACTURER: &[u8] = b"core-pkcs11";
+/// Token model.
+pub const MODEL: &[u8] = b"software token";
+
+/// The slot's token with its sessions, objects, login state and random generator.
+pub struct Token {
+    config: Config,
+    store: Box<dyn ObjectStore>,
+    entropy: Box<dyn EntropySource>,
+    drbg: HmacDrbg,
+    state: TokenState,
+    sessions: BTreeMap<Ulong, Session>,
+    objects: BTreeMap<Ulong, Object>,
+    login: Option<Ulong>,
+    next_session: Ulong,
+    next_object: Ulong,
+    next_store_id: u32,
+    damaged_records: usize,
+}
+
+fn store_error(e: StoreError) -> Ulong {
+    match e {
+        StoreError::Full => CKR_DEVICE_MEMORY,
+        StoreError::Io => CKR_DEVICE_ERROR,
+    }
+}
+
+fn check_pin_len(config: &Config, pin: &[u8]) -> CkResult<()> {
+    if pin.len() < config.min_pin_len || pin.len() > config.max_pin_len {
+        Err(CKR_PIN_LEN_RANGE)
+    } else {
+        Ok(())
+    }
+}
+
+impl Token {
+    /// Opens the token: loads the token state and token objects from `store`, seeds the DRBG
+    /// from `entropy`. Called by `C_Initialize`. Damaged records are skipped and counted.
+    pub fn new(
+        config: Config,
+        mut store: Box<dyn ObjectStore>,
+        mut entropy: Box<dyn EntropySource>,
+    ) -> CkResult<Token> {
+        let mut seed = zeroize::Zeroizing::new([0u8; 48]);
+        entropy.fill(&mut seed[..]).map_err(|_| CKR_DEVICE_ERROR)?;
+        let mut drbg = HmacDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
+
+        let mut records: Vec<(u32, zeroize::Zeroizing<Vec<u8>>)> = Vec::new();
+        store
+            .load(&mut |id, bytes| records.push((id, zeroize::Zeroizing::new(bytes.to_vec()))))
+            .map_err(store_error)?;
+
+        let mut state = None;
+        let mut objects = BTreeMap::new();
+        let mut next_object: Ulong = 1;
+        let mut next_store_id: u32 = 1;
+        let mut damaged_records = 0;
+        for (id, bytes) in records {
+            if id == TOKEN_STATE_ID {
+                match TokenState::decode(&bytes) {
+                    Some(s) => state = Some(s),
+                    None => damaged_records += 1,
+                }
+                continue;
+            }
+            next_store_id = next_store_id.max(id.saturating_add(1));
+            let restored = crate::record::decode_object(&bytes)
+                .ok()
+                .and_then(|attrs| Object::restore(attrs).ok())
+                .filter(|o| o.is_token());
+            match restored {
+                Some(mut object) => {
+                    object.store_id = Some(id);
+                    objects.insert(next_object, object);
+                    next_object += 1;
+                }
+                None => damaged_records += 1,
+            }
+        }
+        let fresh = state.is_none();
+        let state = match state {
+            Some(s) => s,
+            None => {
+                let mut serial = [0u8; 8];
+                DrbgRng::new(&mut drbg, &mut *entropy).fill(&mut serial).map_err(|_| CKR_DEVICE_ERROR)?;
+                TokenState::fresh(serial)
+            }
+        };
+        let mut token = Token {
+            config,
+            store,
+            entropy,
+            drbg,
+            state,
+            sessions: BTreeMap::new(),
+            objects,
+            login: None,
+            next_session: 1,
+            next_object,
+            next_store_id,
+            damaged_records,
+        };
+        if fresh {
+            token.save_state()?;
+        }
+        Ok(token)
+    }
+
+    /// Number of stored records that could not be read when the token opened.
+    pub fn damaged_records(&self) -> usize {
+        self.damaged_records
+    }
+
+    fn save_state(&mut self) -> CkResult<()> {
+        let bytes = self.state.encode();
+        self.store.save(TOKEN_STATE_ID, &bytes).map_err(store_error)
+    }
+
+    fn rng(&mut self) -> DrbgRng<'_> {
+        DrbgRng::new(&mut self.drbg, &mut *self.entropy)
+    }
+
+    fn random_salt(&mut self) -> CkResult<[u8; 16]> {
+        let mut salt = [0u8; 16];
+        self.rng().fill(&mut salt).map_err(|_| CKR_DEVICE_ERROR)?;
+        Ok(salt)
+    }
+
+    fn session(&self, handle: Ulong) -> CkResult<&Session> {
+        self.sessions.get(&handle).ok_or(CKR_SESSION_HANDLE_INVALID)
+    }
+
+    fn session_mut(&mut self, handle: Ulong) -> CkResult<&mut Session> {
+        self.sessions.get_mut(&handle).ok_or(CKR_SESSION_HANDLE_INVALID)
+    }
+
+    fn visible(&self, object: &Object) -> bool {
+        !object.is_private() || self.login == Some(CKU_USER)
+    }
+
+    fn object(&self, handle: Ulong) -> CkResult<&Object> {
+        match self.objects.get(&handle) {
+            Some(o) if self.visible(o) => Ok(o),
+            _ => Err(CKR_OBJECT_HANDLE_INVALID),
+        }
+    }
+
+    /// `C_GetSlotInfo` for slot [`crate::SLOT_ID`].
+    pub fn slot_info(&self) -> SlotInfo {
+        SlotInfo {
+            description: blank_padded(b"core-pkcs11 slot"),
+            manufacturer_id: blank_padded(MANUFACTURER),
+            flags: CKF_TOKEN_PRESENT,
+            hardware_version: (0, 0),
+            firmware_version: version(),
+        }
+    }
+
+    /// `C_GetTokenInfo`.
+    pub fn token_info(&self) -> TokenInfo {
+        let rw = self.sessions.values().filter(|s| s.read_write).count();
+        let max = self.config.max_sessions as Ulong;
+        TokenInfo {
+            label: self.state.label,
+            manufacturer_id: blank_padded(MANUFACTURER),
+            model: blank_padded(MODEL),
+            serial_number: self.state.serial_number(),
+            flags: self.token_flags(),
+            max_session_count: max,
+            session_count: self.sessions.len() as Ulong,
+            max_rw_session_count: max,
+            rw_session_count: rw as Ulong,
+            max_pin_len: self.config.max_pin_len as Ulong,
+            min_pin_len: self.config.min_pin_len as Ulong,
+            total_public_memory: UNAVAILABLE_INFORMATION,
+            free_public_memory: UNAVAILABLE_INFORMATION,
+            total_private_memory: UNAVAILABLE_INFORMATION,
+            free_private_memory: UNAVAILABLE_INFORMATION,
+            hardware_version: (0, 0),
+            firmware_version: version(),
+            utc_time: [b' '; 16],
+        }
+    }
+
+    fn token_flags(&self) -> Ulong {
+        let mut flags = CKF_RNG | CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED;
+        if self.state.initialized {
+            flags |= CKF_TOKEN_INITIALIZED;
+        }
+        if self.state.user_pin.is_none() {
+            flags |= CKF_USER_PIN_TO_BE_CHANGED;
+        }
+        let failures = self.state.user_failures;
+        let max = self.config.max_login_attempts;
+        if failures >= max {
+            flags |= CKF_USER_PIN_LOCKED;
+        } else if failures > 0 {
+            flags |= CKF_USER_PIN_COUNT_LOW;
+            if failures + 1 == max {
+                flags |= CKF_USER_PIN_FINAL_TRY;
+            }
+        }
+        flags
+    }
+
+    /// `C_GetMechanismList`: the supported mechanism types.
+    pub fn mechanism_list(&self) -> &'static [Ulong] {
+        crate::mechanism::SUPPORTED
+    }
+
+    /// `C_GetMechanismInfo`.
+    pub fn mechanism_info(&self, kind: Ulong) -> CkResult<MechanismInfo> {
+        crate::mechanism::info(kind)
+    }
+
+    /// `C_InitToken`: `pin` is the SO PIN (checked if the token was initialised before),
+    /// `label` the 32-byte blank-padded label. Destroys every token object; the user PIN
+    /// returns to the configured default (flagged `CKF_USER_PIN_TO_BE_CHANGED`).
+    pub fn init_token(&mut self, pin: &[u8], label: &[u8; 32]) -> CkResult<()> {
+        if !self.sessions.is_empty() {
+            return Err(CKR_SESSION_EXISTS);
+        }
+        if self.state.initialized {
+            let ok = self.state.so_pin.as_ref().is_some_and(|h| h.verify(pin));
+            if !ok {
+                return Err(CKR_PIN_INCORRECT);
+            }
+        } else {
+            check_pin_len(&self.config, pin)?;
+        }
+        let token_objects: Vec<(Ulong, Option<u32>)> =
+            self.objects.iter().map(|(h, o)| (*h, o.store_id)).collect();
+        for (handle, store_id) in token_objects {
+            if let Some(id) = store_id {
+                self.store.remove(id).map_err(store_error)?;
+            }
+            self.objects.remove(&handle);
+        }
+        let salt = self.random_salt()?;
+        self.state.so_pin = Some(crate::pin::PinHash::new(pin, salt));
+        self.state.user_pin = None;
+        self.state.user_failures = 0;
+        self.state.label = *label;
+        self.state.initialized = true;
+        self.save_state()
+    }
+
+    /// `C_InitPIN`: the SO sets the user PIN.
+    pub fn init_pin(&mut self, session: Ulong, pin: &[u8]) -> CkResult<()> {
+        let s = self.session(session)?;
+        if s.state(self.login) != CKS_RW_SO_FUNCTIONS {
+            return Err(if s.read_write { CKR_USER_NOT_LOGGED_IN } else { CKR_SESSION_READ_ONLY });
+        }
+        check_pin_len(&self.config, pin)?;
+        let salt = self.random_salt()?;
+        self.state.user_pin = Some(crate::pin::PinHash::new(pin, salt));
+        self.state.user_failures = 0;
+        self.save_state()
+    }
+
+    /// `C_SetPIN`: changes the PIN of the logged-in user (the user's if nobody is logged in).
+    pub fn set_pin(&mut self, session: Ulong, old_pin: &[u8], new_pin: &[u8]) -> CkResult<()> {
+        if !self.session(session)?.read_write {
+            return Err(CKR_SESSION_READ_ONLY);
+        }
+        if self.login == Some(CKU_SO) {
+            if !self.state.so_pin.as_ref().is_some_and(|h| h.verify(old_pin)) {
+                return Err(CKR_PIN_INCORRECT);
+            }
+            check_pin_len(&self.config, new_pin)?;
+            let salt = self.random_salt()?;
+            self.state.so_pin = Some(crate::pin::PinHash::new(new_pin, salt));
+            return self.save_state();
+        }
+        self.check_user_pin(old_pin)?;
+        check_pin_len(&self.config, new_pin)?;
+        let salt = self.random_salt()?;
+        self.state.user_pin = Some(crate::pin::PinHash::new(new_pin, salt));
+        self.save_state()
+    }
+
+    /// Checks the user PIN, counting failures (persisted before the check, so that cutting
+    /// power during a wrong guess does not give a free try).
+    fn check_user_pin(&mut self, pin: &[u8]) -> CkResult<()> {
+        if self.state.user_failures >= self.config.max_login_attempts {
+            return Err(CKR_PIN_LOCKED);
+        }
+        self.state.user_failures += 1;
+        self.save_state()?;
+        let ok = match &self.state.user_pin {
+            Some(hash) => hash.verify(pin),
+            None => {
+                use subtle::ConstantTimeEq;
+                let default = &self.config.default_user_pin;
+                pin.len() == default.len() && bool::from(pin.ct_eq(default))
+            }
+        };
+        if !ok {
+            return Err(CKR_PIN_INCORRECT);
+        }
+        self.state.user_failures = 0;
+        self.save_state()
+    }
+
+    /// `C_OpenSession` with `flags` (`CKF_SERIAL_SESSION` required); returns the handle.
+    pub fn open_session(&mut self, flags: Ulong) -> CkResult<Ulong> {
+        if flags & CKF_SERIAL_SESSION == 0 {
+            return Err(CKR_SESSION_PARALLEL_NOT_SUPPORTED);
+        }
+        let read_write = flags & CKF_RW_SESSION != 0;
+        if self.sessions.len() >= self.config.max_sessions {
+            return Err(CKR_SESSION_COUNT);
+        }
+        if !read_write && self.login == Some(CKU_SO) {
+            return Err(CKR_SESSION_READ_WRITE_SO_EXISTS);
+        }
+        let handle = self.next_session;
+        self.next_session += 1;
+        self.sessions.insert(handle, Session::new(read_write));
+        Ok(handle)
+    }
+
+    /// `C_CloseSession`: destroys the session's objects; closing the last session logs out.
+    pub fn close_session(&mut self, session: Ulong) -> CkResult<()> {
+        self.sessions.remove(&session).ok_or(CKR_SESSION_HANDLE_INVALID)?;
+        self.objects.retain(|_, o| o.owner != Some(session));
+        if self.sessions.is_empty() {
+            self.login = None;
+        }
+        Ok(())
+    }
+
+    /// `C_CloseAllSessions`.
+    pub fn close_all_sessions(&mut self) {
+        self.sessions.clear();
+        self.objects.retain(|_, o| o.owner.is_none());
+        self.login = None;
+    }
+
+    /// `C_GetSessionInfo`.
+    pub fn session_info(&self, session: Ulong) -> CkResult<SessionInfo> {
+        let s = self.session(session)?;
+        Ok(SessionInfo { slot_id: crate::SLOT_ID, state: s.state(self.login), flags: s.flags(), device_error: 0 })
+    }
+
+    /// `C_Login` as `user_type` (`CKU_SO`, `CKU_USER`, `CKU_CONTEXT_SPECIFIC`).
+    pub fn login(&mut self, session: Ulong, user_type: Ulong, pin: &[u8]) -> CkResult<()> {
+        self.session(session)?;
+        match user_type {
+            CKU_USER | CKU_SO => {}
+            // No key asks for context-specific login (CKA_ALWAYS_AUTHENTICATE is refused).
+            CKU_CONTEXT_SPECIFIC => return Err(CKR_OPERATION_NOT_INITIALIZED),
+            _ => return Err(CKR_USER_TYPE_INVALID),
+        }
+        match self.login {
+            Some(u) if u == user_type => return Err(CKR_USER_ALREADY_LOGGED_IN),
+            Some(_) => return Err(CKR_USER_ANOTHER_ALREADY_LOGGED_IN),
+            None => {}
+        }
+        if user_type == CKU_SO {
+            if self.sessions.values().any(|s| !s.read_write) {
+                return Err(CKR_SESSION_READ_ONLY_EXISTS);
+            }
+            if !self.state.so_pin.as_ref().is_some_and(|h| h.verify(pin)) {
+                return Err(CKR_PIN_INCORRECT);
+            }
+        } else {
+            self.check_user_pin(pin)?;
+        }
+        self.login = Some(user_type);
+        Ok(())
+    }
+
+    /// `C_Logout`.
+    pub fn logout(&mut self, session: Ulong) -> CkResult<()> {
+        self.session(session)?;
+        if self.login.take().is_none() {
+            return Err(CKR_USER_NOT_LOGGED_IN);
+        }
+        Ok(())
+    }
+
+    /// Checks that the session may create or change an object with these properties.
+    fn check_write_access(&self, session: Ulong, token_object: bool, private: bool) -> CkResult<()> {
+        let s = self.session(session)?;
+        if token_object && !s.read_write {
+            return Err(CKR_SESSION_READ_ONLY);
+        }
+        if private && self.login != Some(CKU_USER) {
+            return Err(CKR_USER_NOT_LOGGED_IN);
+        }
+        Ok(())
+    }
+
+    /// Adds a new object: token objects are stored first, and only a stored object is kept.
+    fn add_object(&mut self, session: Ulong, mut object: Object) -> CkResult<Ulong> {
+        if self.objects.len() >= self.config.max_objects {
+            return Err(CKR_DEVICE_MEMORY);
+        }
+        if object.is_token() {
+            let id = self.next_store_id;
+            let bytes = crate::record::encode_object(object.attributes());
+            self.store.save(id, &bytes).map_err(store_error)?;
+            self.next_store_id += 1;
+            object.store_id = Some(id);
+        } else {
+            object.owner = Some(session);
+        }
+        let handle = self.next_object;
+        self.next_object += 1;
+        self.objects.insert(handle, object);
+        Ok(handle)
+    }
+
+    /// `C_CreateObject`; returns the new object's handle.
+    pub fn create_object(&mut self, session: Ulong, template: &[Attribute<'_>]) -> CkResult<Ulong> {
+        self.session(session)?;
+        let object = Object::import(template, self.config.max_label_len)?;
+        self.check_write_access(session, object.is_token(), object.is_private())?;
+        if object.bool_attr(CKA_TRUSTED) && self.login != Some(CKU_SO) {
+            // Only the security officer may mark a certificate or key trusted.
+            return Err(CKR_ATTRIBUTE_READ_ONLY);
+        }
+        self.add_object(session, object)
+    }
+
+    /// `C_DestroyObject`.
+    pub fn destroy_object(&mut self, session: Ulong, object: Ulong) -> CkResult<()> {
+        self.session(session)?;
+        let o = self.object(object)?;
+        self.check_write_access(session, o.is_token(), false)?;
+        if !o.bool_attr(CKA_DESTROYABLE) {
+            return Err(CKR_ACTION_PROHIBITED);
+        }
+        if let Some(id) = o.store_id {
+            self.store.remove(id).map_err(store_error)?;
+        }
+        self.objects.remove(&object);
+        Ok(())
+    }
+
+    /// `C_GetObjectSize`: an approximation of the object's storage size in bytes.
+    pub fn object_size(&self, session: Ulong, object: Ulong) -> CkResult<Ulong> {
+        self.session(session)?;
+        Ok(self.object(object)?.size() as Ulong)
+    }
+
+    /// `C_GetAttributeValue`: fills each query (its `len` always), returns the call's result
+    /// (`CKR_ATTRIBUTE_SENSITIVE`, `CKR_ATTRIBUTE_TYPE_INVALID` or `CKR_BUFFER_TOO_SMALL` when
+    /// any entry could not be returned; the other entries are still filled).
+    pub fn get_attribute_values(
+        &self,
+        session: Ulong,
+        object: Ulong,
+        queries: &mut [AttributeQuery<'_>],
+    ) -> CkResult<()> {
+        self.session(session)?;
+        let o = self.object(object)?;
+        let mut result = Ok(());
+        for q in queries.iter_mut() {
+            if let Err(rv) = o.read_attribute(q) {
+                if result.is_ok() {
+                    result = Err(rv);
+                }
+            }
+        }
+        result
+    }
+
+    /// `C_SetAttributeValue`: all changes or none; a token object is stored before the
+    /// change takes effect.
+    pub fn set_attribute_values(
+        &mut self,
+        session: Ulong,
+        object: Ulong,
+        template: &[Attribute<'_>],
+    ) -> CkResult<()> {
+        self.session(session)?;
+        let o = self.object(object)?;
+        self.check_write_access(session, o.is_token(), false)?;
+        let changed = o.with_changes(template, self.config.max_label_len)?;
+        if let Some(id) = o.store_id {
+            let bytes = crate::record::encode_object(&changed);
+            self.store.save(id, &bytes).map_err(store_error)?;
+        }
+        if let Some(o) = self.objects.get_mut(&object) {
+            o.apply_changes(changed);
+        }
+        Ok(())
+    }
+
+    /// `C_FindObjectsInit`.
+    pub fn find_objects_init(&mut self, session: Ulong, template: &[Attribute<'_>]) -> CkResult<()> {
+        if self.session(session)?.find.is_some() {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        let results: Vec<Ulong> = self
+            .objects
+            .iter()
+            .filter(|(_, o)| self.visible(o) && o.matches(template))
+            .map(|(h, _)| *h)
+            .collect();
+        self.session_mut(session)?.find = Some(FindOp { results, next: 0 });
+        Ok(())
+    }
+
+    /// `C_FindObjects`: writes up to `out.len()` handles, returns how many.
+    pub fn find_objects(&mut self, session: Ulong, out: &mut [Ulong]) -> CkResult<usize> {
+        let find = self.session_mut(session)?.find.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let remaining = &find.results[find.next..];
+        let n = remaining.len().min(out.len());
+        out[..n].copy_from_slice(&remaining[..n]);
+        find.next += n;
+        Ok(n)
+    }
+
+    /// `C_FindObjectsFinal`.
+    pub fn find_objects_final(&mut self, session: Ulong) -> CkResult<()> {
+        let s = self.session_mut(session)?;
+        s.find.take().map(|_| ()).ok_or(CKR_OPERATION_NOT_INITIALIZED)
+    }
+
+    /// `C_DigestInit`.
+    pub fn digest_init(&mut self, session: Ulong, mechanism: &Mechanism<'_>) -> CkResult<()> {
+        let s = self.session_mut(session)?;
+        if s.digest.is_some() {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        s.digest = Some(DigestOp::new(mechanism)?);
+        Ok(())
+    }
+
+    /// `C_Digest` (single part). `out` is `None` for a length query.
+    pub fn digest(&mut self, session: Ulong, data: &[u8], out: Option<&mut [u8]>) -> CkResult<Output> {
+        let s = self.session_mut(session)?;
+        let op = s.digest.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if op.updated {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        match out {
+            Some(buf) if buf.len() >= SHA256_LEN => {
+                let hash = sha2::Sha256::digest(data);
+                buf[..SHA256_LEN].copy_from_slice(&hash);
+                s.digest = None;
+                Ok(Output::Written(SHA256_LEN))
+            }
+            _ => Ok(Output::Needed(SHA256_LEN)),
+        }
+    }
+
+    /// `C_DigestUpdate`.
+    pub fn digest_update(&mut self, session: Ulong, data: &[u8]) -> CkResult<()> {
+        let op = self.session_mut(session)?.digest.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        op.hasher.update(data);
+        op.updated = true;
+        Ok(())
+    }
+
+    /// `C_DigestFinal`. `out` is `None` for a length query.
+    pub fn digest_final(&mut self, session: Ulong, out: Option<&mut [u8]>) -> CkResult<Output> {
+        let s = self.session_mut(session)?;
+        if s.digest.is_none() {
+            return Err(CKR_OPERATION_NOT_INITIALIZED);
+        }
+        match out {
+            Some(buf) if buf.len() >= SHA256_LEN => {
+                let op = s.digest.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+                buf[..SHA256_LEN].copy_from_slice(&op.hasher.finalize());
+                Ok(Output::Written(SHA256_LEN))
+            }
+            _ => Ok(Output::Needed(SHA256_LEN)),
+        }
+    }
+
+    /// Checks a key for a signature operation and builds the operation.
+    fn signature_op(
+        &self,
+        mechanism: &Mechanism<'_>,
+        key: Ulong,
+        class: Ulong,
+        usage: Ulong,
+    ) -> CkResult<SignatureOp> {
+        let object = self.object(key).map_err(|_| CKR_KEY_HANDLE_INVALID)?;
+        let scheme = SignatureScheme::from_mechanism(mechanism)?;
+        let material = object.key().ok_or(CKR_KEY_TYPE_INCONSISTENT)?;
+        if object.class() != class || material.key_type() != scheme.key_type() {
+            return Err(CKR_KEY_TYPE_INCONSISTENT);
+        }
+        if !object.bool_attr(usage) {
+            return Err(CKR_KEY_FUNCTION_NOT_PERMITTED);
+        }
+        if !object.allows_mechanism(mechanism.kind) {
+            return Err(CKR_MECHANISM_INVALID);
+        }
+        Ok(SignatureOp::new(scheme, mechanism.kind, key))
+    }
+
+    /// `C_SignInit`.
+    pub fn sign_init(&mut self, session: Ulong, mechanism: &Mechanism<'_>, key: Ulong) -> CkResult<()> {
+        if self.session(session)?.sign.is_some() {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        let op = self.signature_op(mechanism, key, CKO_PRIVATE_KEY, CKA_SIGN)?;
+        self.session_mut(session)?.sign = Some(op);
+        Ok(())
+    }
+
+    /// Produces a signature for the session's sign operation over `input` (or the hashed
+    /// parts when `input` is `None`); finishes the operation unless nothing was written.
+    fn finish_sign(&mut self, session: Ulong, input: Option<&[u8]>, out: Option<&mut [u8]>) -> CkResult<Output> {
+        let op = self.session(session)?.sign.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let key = op.key;
+        let needed = match self.object(key).ok().and_then(|o| o.key()) {
+            Some(k) => k.signature_len(),
+            None => {
+                self.session_mut(session)?.sign = None;
+                return Err(CKR_KEY_HANDLE_INVALID);
+            }
+        };
+        let buf = match out {
+            Some(buf) if buf.len() >= needed => buf,
+            _ => return Ok(Output::Needed(needed)),
+        };
+        let op = self.session_mut(session)?.sign.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let input = match input {
+            Some(data) => op.input_single(data),
+            None => op.input_final(),
+        };
+        let Token { objects, drbg, entropy, .. } = self;
+        let material = objects.get(&key).and_then(|o| o.key()).ok_or(CKR_KEY_HANDLE_INVALID)?;
+        let mut rng = DrbgRng::new(drbg, &mut **entropy);
+        material.sign(&input, &mut buf[..needed], &mut rng)?;
+        Ok(Output::Written(needed))
+    }
+
+    /// `C_Sign` (single part). `out` is `None` for a length query.
+    pub fn sign(&mut self, session: Ulong, data: &[u8], out: Option<&mut [u8]>) -> CkResult<Output> {
+        let op = self.session(session)?.sign.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if op.updated {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        self.finish_sign(session, Some(data), out)
+    }
+
+    /// `C_SignUpdate` (hash-and-sign mechanisms only; others end with `CKR_MECHANISM_INVALID`).
+    pub fn sign_update(&mut self, session: Ulong, data: &[u8]) -> CkResult<()> {
+        let s = self.session_mut(session)?;
+        let op = s.sign.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if !op.scheme.hashes() {
+            s.sign = None;
+            return Err(CKR_MECHANISM_INVALID);
+        }
+        op.hasher.update(data);
+        op.updated = true;
+        Ok(())
+    }
+
+    /// `C_SignFinal`. `out` is `None` for a length query.
+    pub fn sign_final(&mut self, session: Ulong, out: Option<&mut [u8]>) -> CkResult<Output> {
+        let s = self.session_mut(session)?;
+        let op = s.sign.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if !op.scheme.hashes() {
+            s.sign = None;
+            return Err(CKR_MECHANISM_INVALID);
+        }
+        self.finish_sign(session, None, out)
+    }
+
+    /// `C_VerifyInit`.
+    pub fn verify_init(&mut self, session: Ulong, mechanism: &Mechanism<'_>, key: Ulong) -> CkResult<()> {
+        if self.session(session)?.verify.is_some() {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        let op = self.signature_op(mechanism, key, CKO_PUBLIC_KEY, CKA_VERIFY)?;
+        self.session_mut(session)?.verify = Some(op);
+        Ok(())
+    }
+
+    fn finish_verify(&mut self, session: Ulong, input: Option<&[u8]>, signature: &[u8]) -> CkResult<()> {
+        let op = self.session_mut(session)?.verify.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let material = self.object(op.key).ok().and_then(|o| o.key()).ok_or(CKR_KEY_HANDLE_INVALID)?;
+        let input = match input {
+            Some(data) => op.input_single(data),
+            None => op.input_final(),
+        };
+        material.verify(&input, signature)
+    }
+
+    /// `C_Verify` (single part): `Err(CKR_SIGNATURE_INVALID)` for a wrong signature.
+    pub fn verify(&mut self, session: Ulong, data: &[u8], signature: &[u8]) -> CkResult<()> {
+        let op = self.session(session)?.verify.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if op.updated {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        self.finish_verify(session, Some(data), signature)
+    }
+
+    /// `C_VerifyUpdate` (hash-and-verify mechanisms only).
+    pub fn verify_update(&mut self, session: Ulong, data: &[u8]) -> CkResult<()> {
+        let s = self.session_mut(session)?;
+        let op = s.verify.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if !op.scheme.hashes() {
+            s.verify = None;
+            return Err(CKR_MECHANISM_INVALID);
+        }
+        op.hasher.update(data);
+        op.updated = true;
+        Ok(())
+    }
+
+    /// `C_VerifyFinal`.
+    pub fn verify_final(&mut self, session: Ulong, signature: &[u8]) -> CkResult<()> {
+        let s = self.session_mut(session)?;
+        let op = s.verify.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if !op.scheme.hashes() {
+            s.verify = None;
+            return Err(CKR_MECHANISM_INVALID);
+        }
+        self.finish_verify(session, None, signature)
+    }
+
+    /// `C_GenerateKeyPair`; returns (public key handle, private key handle).
+    pub fn generate_key_pair(
+        &mut self,
+        session: Ulong,
+        mechanism: &Mechanism<'_>,
+        public_template: &[Attribute<'_>],
+        private_template: &[Attribute<'_>],
+    ) -> CkResult<(Ulong, Ulong)> {
+        self.session(session)?;
+        let (public, private) = match mechanism.kind {
+            #[cfg(feature = "ecdsa")]
+            CKM_EC_KEY_PAIR_GEN => {
+                if !mechanism.parameter.is_empty() {
+                    return Err(CKR_MECHANISM_PARAM_INVALID);
+                }
+                self.generate_ec_pair(public_template, private_template)?
+            }
+            _ => return Err(CKR_MECHANISM_INVALID),
+        };
+        self.check_write_access(session, public.is_token(), public.is_private())?;
+        self.check_write_access(session, private.is_token(), private.is_private())?;
+        if self.objects.len() + 2 > self.config.max_objects {
+            return Err(CKR_DEVICE_MEMORY);
+        }
+        let private_handle = self.add_object(session, private)?;
+        match self.add_object(session, public) {
+            Ok(public_handle) => Ok((public_handle, private_handle)),
+            Err(rv) => {
+                // Both keys or neither: undo the private key.
+                if let Some(id) = self.objects.get(&private_handle).and_then(|o| o.store_id) {
+                    let _ = self.store.remove(id);
+                }
+                self.objects.remove(&private_handle);
+                Err(rv)
+            }
+        }
+    }
+
+    #[cfg(feature = "ecdsa")]
+    fn generate_ec_pair(
+        &mut self,
+        public_template: &[Attribute<'_>],
+        private_template: &[Attribute<'_>],
+    ) -> CkResult<(Object, Object)> {
+        use crate::key::KeyMaterial;
+        use crate::template::{self, ObjectKind};
+        for (t, class) in [(public_template, CKO_PUBLIC_KEY), (private_template, CKO_PRIVATE_KEY)] {
+            if template::find_ulong(t, CKA_CLASS)?.is_some_and(|c| c != class) {
+                return Err(CKR_TEMPLATE_INCONSISTENT);
+            }
+            if template::find_ulong(t, CKA_KEY_TYPE)?.is_some_and(|k| k != CKK_EC) {
+                return Err(CKR_TEMPLATE_INCONSISTENT);
+            }
+        }
+        let params = template::find(public_template, CKA_EC_PARAMS)?.ok_or(CKR_TEMPLATE_INCOMPLETE)?;
+        crate::key::check_ec_params(params)?;
+        if template::find(private_template, CKA_EC_PARAMS)?.is_some_and(|p| p != params) {
+            return Err(CKR_TEMPLATE_INCONSISTENT);
+        }
+        let signing_key = loop {
+            let mut scalar = zeroize::Zeroizing::new([0u8; 32]);
+            self.rng().fill(&mut scalar[..]).map_err(|_| CKR_DEVICE_ERROR)?;
+            if let Ok(k) = p256::ecdsa::SigningKey::from_slice(&scalar[..]) {
+                break k;
+            }
+        };
+        let verifying_key = *signing_key.verifying_key();
+        let point = crate::key::ec_point_attribute(&verifying_key);
+        let ec_type = CKK_EC.to_ne_bytes();
+        let public_class = CKO_PUBLIC_KEY.to_ne_bytes();
+        let private_class = CKO_PRIVATE_KEY.to_ne_bytes();
+        let mut pub_template: Vec<Attribute<'_>> = public_template.to_vec();
+        let mut priv_template: Vec<Attribute<'_>> = private_template.to_vec();
+        for (t, class) in [(&mut pub_template, &public_class[..]), (&mut priv_template, &private_class[..])] {
+            t.retain(|a| a.kind != CKA_CLASS && a.kind != CKA_KEY_TYPE && a.kind != CKA_EC_PARAMS);
+            t.push(Attribute::new(CKA_CLASS, class));
+            t.push(Attribute::new(CKA_KEY_TYPE, &ec_type));
+        }
+        let mut public_generated = alloc::vec![(CKA_EC_PARAMS, params.to_vec()), (CKA_EC_POINT, point)];
+        let private_generated = alloc::vec![
+            (CKA_EC_PARAMS, params.to_vec()),
+            (CKA_VALUE, signing_key.to_bytes().to_vec()),
+        ];
+        let max_label = self.config.max_label_len;
+        let public = Object::generated(
+            ObjectKind::EcPublicKey,
+            &pub_template,
+            &public_generated,
+            KeyMaterial::EcPublic(Box::new(verifying_key)),
+            CKM_EC_KEY_PAIR_GEN,
+            max_label,
+        )?;
+        public_generated.clear();
+        let private_generated = zeroize::Zeroizing::new(private_generated);
+        let private = Object::generated(
+            ObjectKind::EcPrivateKey,
+            &priv_template,
+            &private_generated,
+            KeyMaterial::EcPrivate(Box::new(signing_key)),
+            CKM_EC_KEY_PAIR_GEN,
+            max_label,
+        )?;
+        Ok((public, private))
+    }
+
+    /// `C_SeedRandom`: mixes `seed` into the DRBG (as additional input to a reseed with fresh
+    /// entropy, so a caller's seed can only add to the generator's strength).
+    pub fn seed_random(&mut self, session: Ulong, seed: &[u8]) -> CkResult<()> {
+        self.session(session)?;
+        let mut entropy = zeroize::Zeroizing::new([0u8; 32]);
+        self.entropy.fill(&mut entropy[..]).map_err(|_| CKR_DEVICE_ERROR)?;
+        self.drbg.reseed(&entropy[..], seed);
+        Ok(())
+    }
+
+    /// `C_GenerateRandom`.
+    pub fn generate_random(&mut self, session: Ulong, out: &mut [u8]) -> CkResult<()> {
+        self.session(session)?;
+        self.rng().fill(out).map_err(|_| CKR_DEVICE_ERROR)
+    }
+}
+
+/// Library version as (major, minor) from the crate version.
+pub fn version() -> (u8, u8) {
+    let mut parts = env!("CARGO_PKG_VERSION").split('.').map(|p| p.parse::<u8>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
