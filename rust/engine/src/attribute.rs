@@ -33,6 +33,10 @@ pub struct AttributeQuery<'a> {
 impl<'a> AttributeQuery<'a> {
     /// A request for attribute `kind` into `buffer` (`None`: length only).
     pub fn new(kind: Ulong, buffer: Option<&'a mut [u8]>) -> Self {
-        AttributeQuery { kind, buffer, len: 0 }
+        AttributeQuery {
+            kind,
+            buffer,
+            len: 0,
+        }
     }
 }

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 #[cfg(feature = "ecdsa")]
 use p256::ecdsa::{
-    signature::hazmat::{PrehashSigner, PrehashVerifier},
+    signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner},
     Signature, SigningKey, VerifyingKey,
 };
 #[cfg(feature = "rsa")]
@@ -16,6 +16,8 @@ use rsa::{traits::PublicKeyParts, BoxedUint, Pkcs1v15Sign, PrivateKey, PublicKey
 
 /// Length of a raw P-256 ECDSA signature (r ‖ s).
 pub const ECDSA_P256_SIGNATURE_LEN: usize = 64;
+/// Longest `CKM_ECDSA` input (a SHA-512 hash); longer input is `CKR_DATA_LEN_RANGE`.
+pub const MAX_ECDSA_INPUT_LEN: usize = 64;
 /// Length of a P-256 private scalar.
 pub const EC_P256_SCALAR_LEN: usize = 32;
 
@@ -82,7 +84,10 @@ pub fn check_ec_params(value: &[u8]) -> CkResult<()> {
 
 /// Strips leading zero bytes of a big-endian integer (keeps one byte for zero).
 pub fn trim_be(bytes: &[u8]) -> &[u8] {
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len().saturating_sub(1));
+    let first = bytes
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(bytes.len().saturating_sub(1));
     &bytes[first..]
 }
 
@@ -153,15 +158,22 @@ pub fn rsa_private_from_parts(parts: &RsaPrivateParts<'_>) -> CkResult<PrivateKe
     let precision = rsa_secret_precision(parts.modulus);
     let d = rsa_uint_secret(parts.private_exponent, precision)?;
     let primes = match parts.primes {
-        Some((p, q)) => alloc::vec![rsa_uint_secret(p, precision)?, rsa_uint_secret(q, precision)?],
+        Some((p, q)) => alloc::vec![
+            rsa_uint_secret(p, precision)?,
+            rsa_uint_secret(q, precision)?
+        ],
         None => Vec::new(),
     };
-    let key = PrivateKey::from_components(n, e, d, primes).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)?;
+    let key =
+        PrivateKey::from_components(n, e, d, primes).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)?;
     let [dp, dq, qinv] = parts.crt;
     let computed: [Option<Zeroizing<Box<[u8]>>>; 3] = [
-        key.dp().map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
-        key.dq().map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
-        key.crt_coefficient().map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
+        key.dp()
+            .map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
+        key.dq()
+            .map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
+        key.crt_coefficient()
+            .map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
     ];
     for (given, computed) in [dp, dq, qinv].into_iter().zip(computed.iter()) {
         if let (Some(given), Some(computed)) = (given, computed) {
@@ -207,11 +219,17 @@ impl KeyMaterial {
         out: &mut [u8],
         rng: &mut crate::drbg::DrbgRng<'_>,
     ) -> CkResult<()> {
-        let _ = &rng;
         match self {
             #[cfg(feature = "ecdsa")]
             KeyMaterial::EcPrivate(key) => {
-                let sig: Signature = key.sign_prehash(input).map_err(|_| CKR_DATA_LEN_RANGE)?;
+                if input.is_empty() || input.len() > MAX_ECDSA_INPUT_LEN {
+                    return Err(CKR_DATA_LEN_RANGE);
+                }
+                // Hedged RFC 6979 nonce: deterministic in the key and hash, plus fresh DRBG
+                // output, so neither a weak RNG nor a fault on repeated input exposes the key.
+                let sig: Signature = key
+                    .sign_prehash_with_rng(rng, input)
+                    .map_err(|_| CKR_FUNCTION_FAILED)?;
                 out.copy_from_slice(&sig.to_bytes());
                 Ok(())
             }
@@ -242,11 +260,12 @@ impl KeyMaterial {
         match self {
             #[cfg(feature = "ecdsa")]
             KeyMaterial::EcPublic(key) => {
-                if input.is_empty() {
+                if input.is_empty() || input.len() > MAX_ECDSA_INPUT_LEN {
                     return Err(CKR_DATA_LEN_RANGE);
                 }
                 let sig = Signature::from_slice(signature).map_err(|_| CKR_SIGNATURE_INVALID)?;
-                key.verify_prehash(input, &sig).map_err(|_| CKR_SIGNATURE_INVALID)
+                key.verify_prehash(input, &sig)
+                    .map_err(|_| CKR_SIGNATURE_INVALID)
             }
             #[cfg(feature = "rsa")]
             KeyMaterial::RsaPublic(key) => {
@@ -272,15 +291,30 @@ mod tests {
         // secp384r1
         let p384 = [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
         assert_eq!(check_ec_params(&p384), Err(CKR_CURVE_NOT_SUPPORTED));
-        assert_eq!(check_ec_params(&[0x06, 0x09, 0x2a]), Err(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(
+            check_ec_params(&[0x06, 0x09, 0x2a]),
+            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
     }
 
     #[test]
     fn ec_scalar_bounds() {
-        assert_eq!(ec_private_from_value(&[]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
-        assert_eq!(ec_private_from_value(&[0; 32]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
-        assert_eq!(ec_private_from_value(&[0xff; 32]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
-        assert_eq!(ec_private_from_value(&[1; 33]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(
+            ec_private_from_value(&[]).err(),
+            Some(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
+        assert_eq!(
+            ec_private_from_value(&[0; 32]).err(),
+            Some(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
+        assert_eq!(
+            ec_private_from_value(&[0xff; 32]).err(),
+            Some(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
+        assert_eq!(
+            ec_private_from_value(&[1; 33]).err(),
+            Some(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
         // A short scalar is left-padded: 1 is the generator's private key.
         let k = ec_private_from_value(&[1]).unwrap();
         let point = ec_point_attribute(k.verifying_key());
@@ -297,7 +331,10 @@ mod tests {
         let a = ec_public_from_point(&der).unwrap();
         let b = ec_public_from_point(&der[2..]).unwrap();
         assert_eq!(a, b);
-        assert_eq!(ec_public_from_point(&der[..66]).err(), Some(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(
+            ec_public_from_point(&der[..66]).err(),
+            Some(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
     }
 
     #[test]

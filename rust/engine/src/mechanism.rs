@@ -16,7 +16,10 @@ pub struct Mechanism<'a> {
 impl<'a> Mechanism<'a> {
     /// A mechanism of type `kind` without parameter.
     pub fn new(kind: Ulong) -> Self {
-        Mechanism { kind, parameter: &[] }
+        Mechanism {
+            kind,
+            parameter: &[],
+        }
     }
 }
 
@@ -60,7 +63,11 @@ pub fn info(kind: Ulong) -> CkResult<MechanismInfo> {
         CKM_RSA_PKCS | CKM_SHA256_RSA_PKCS => (RSA_MIN_BITS, RSA_MAX_BITS, CKF_SIGN | CKF_VERIFY),
         _ => return Err(CKR_MECHANISM_INVALID),
     };
-    Ok(MechanismInfo { min_key_size, max_key_size, flags })
+    Ok(MechanismInfo {
+        min_key_size,
+        max_key_size,
+        flags,
+    })
 }
 
 #[cfg(test)]
@@ -83,6 +90,9 @@ mod tests {
     #[test]
     fn digest_has_no_key_size() {
         let i = info(CKM_SHA256).unwrap();
-        assert_eq!((i.min_key_size, i.max_key_size, i.flags), (0, 0, CKF_DIGEST));
+        assert_eq!(
+            (i.min_key_size, i.max_key_size, i.flags),
+            (0, 0, CKF_DIGEST)
+        );
     }
 }

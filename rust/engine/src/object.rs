@@ -42,7 +42,10 @@ fn bool_bytes(v: bool) -> Value {
 }
 
 /// The object kind named by a template's `CKA_CLASS` (with `default_class` when absent).
-pub fn kind_of_template(template: &[Attribute<'_>], default_class: Option<Ulong>) -> CkResult<ObjectKind> {
+pub fn kind_of_template(
+    template: &[Attribute<'_>],
+    default_class: Option<Ulong>,
+) -> CkResult<ObjectKind> {
     let class = match template::find_ulong(template, CKA_CLASS)? {
         Some(c) => c,
         None => default_class.ok_or(CKR_TEMPLATE_INCOMPLETE)?,
@@ -96,8 +99,15 @@ impl Object {
     /// Makes an object from `C_CreateObject`'s template.
     pub fn import(template_attrs: &[Attribute<'_>], max_label_len: usize) -> CkResult<Object> {
         let kind = kind_of_template(template_attrs, None)?;
-        let attributes = attributes_from_template(kind, template_attrs, Creation::Import, max_label_len)?;
-        let mut object = Object { kind, attributes, key: None, store_id: None, owner: None };
+        let attributes =
+            attributes_from_template(kind, template_attrs, Creation::Import, max_label_len)?;
+        let mut object = Object {
+            kind,
+            attributes,
+            key: None,
+            store_id: None,
+            owner: None,
+        };
         if object.bool_attr(CKA_ALWAYS_AUTHENTICATE) {
             // Context-specific login is not offered; a key that needs it could never be used.
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
@@ -123,8 +133,15 @@ impl Object {
         mechanism: Ulong,
         max_label_len: usize,
     ) -> CkResult<Object> {
-        let attributes = attributes_from_template(kind, template_attrs, Creation::Generate, max_label_len)?;
-        let mut object = Object { kind, attributes, key: None, store_id: None, owner: None };
+        let attributes =
+            attributes_from_template(kind, template_attrs, Creation::Generate, max_label_len)?;
+        let mut object = Object {
+            kind,
+            attributes,
+            key: None,
+            store_id: None,
+            owner: None,
+        };
         if object.bool_attr(CKA_ALWAYS_AUTHENTICATE) {
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
         }
@@ -145,14 +162,23 @@ impl Object {
 
     /// Rebuilds an object from attributes read back from the store.
     pub fn restore(attributes: Vec<(Ulong, Value)>) -> CkResult<Object> {
-        let as_template: Vec<Attribute<'_>> = attributes.iter().map(|(k, v)| Attribute::new(*k, v)).collect();
+        let as_template: Vec<Attribute<'_>> = attributes
+            .iter()
+            .map(|(k, v)| Attribute::new(*k, v))
+            .collect();
         let kind = kind_of_template(&as_template, None)?;
         for a in &as_template {
             let rule = kind.rule(a.kind).ok_or(CKR_ATTRIBUTE_TYPE_INVALID)?;
             template::check_value(rule.value, a.value)?;
         }
         drop(as_template);
-        let mut object = Object { kind, attributes, key: None, store_id: None, owner: None };
+        let mut object = Object {
+            kind,
+            attributes,
+            key: None,
+            store_id: None,
+            owner: None,
+        };
         object.complete()?;
         Ok(object)
     }
@@ -164,8 +190,10 @@ impl Object {
             ObjectKind::Data => {}
             ObjectKind::X509Certificate => {
                 let value = self.get(CKA_VALUE).unwrap_or_default();
-                let fields = crate::der::parse_certificate(value).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
-                let spki = crate::der::certificate_public_key_info(value).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
+                let fields =
+                    crate::der::parse_certificate(value).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
+                let spki = crate::der::certificate_public_key_info(value)
+                    .ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
                 let derived = [
                     (CKA_SUBJECT, fields.subject.to_vec()),
                     (CKA_ISSUER, fields.issuer.to_vec()),
@@ -182,15 +210,20 @@ impl Object {
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPrivateKey => {
                 crate::key::check_ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
-                let key = crate::key::ec_private_from_value(self.get(CKA_VALUE).unwrap_or_default())?;
+                let key =
+                    crate::key::ec_private_from_value(self.get(CKA_VALUE).unwrap_or_default())?;
                 self.set(CKA_VALUE, Zeroizing::new(key.to_bytes().to_vec()));
                 self.key = Some(KeyMaterial::EcPrivate(Box::new(key)));
             }
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPublicKey => {
                 crate::key::check_ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
-                let key = crate::key::ec_public_from_point(self.get(CKA_EC_POINT).unwrap_or_default())?;
-                self.set(CKA_EC_POINT, Zeroizing::new(crate::key::ec_point_attribute(&key)));
+                let key =
+                    crate::key::ec_public_from_point(self.get(CKA_EC_POINT).unwrap_or_default())?;
+                self.set(
+                    CKA_EC_POINT,
+                    Zeroizing::new(crate::key::ec_point_attribute(&key)),
+                );
                 self.key = Some(KeyMaterial::EcPublic(Box::new(key)));
             }
             #[cfg(feature = "rsa")]
@@ -214,7 +247,11 @@ impl Object {
                     public_exponent: self.get(CKA_PUBLIC_EXPONENT).unwrap_or_default(),
                     private_exponent: self.get(CKA_PRIVATE_EXPONENT).unwrap_or_default(),
                     primes,
-                    crt: [self.get(CKA_EXPONENT_1), self.get(CKA_EXPONENT_2), self.get(CKA_COEFFICIENT)],
+                    crt: [
+                        self.get(CKA_EXPONENT_1),
+                        self.get(CKA_EXPONENT_2),
+                        self.get(CKA_COEFFICIENT),
+                    ],
                 };
                 let key = crate::key::rsa_private_from_parts(&parts)?;
                 self.key = Some(KeyMaterial::RsaPrivate(Box::new(key)));
@@ -257,12 +294,17 @@ impl Object {
 
     /// The value of attribute `kind`, if the object has one.
     pub fn get(&self, kind: Ulong) -> Option<&[u8]> {
-        self.attributes.iter().find(|(k, _)| *k == kind).map(|(_, v)| v.as_slice())
+        self.attributes
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, v)| v.as_slice())
     }
 
     /// A boolean attribute (false when absent).
     pub fn bool_attr(&self, kind: Ulong) -> bool {
-        self.get(kind).and_then(template::bool_value).unwrap_or(false)
+        self.get(kind)
+            .and_then(template::bool_value)
+            .unwrap_or(false)
     }
 
     /// Sets (or adds) attribute `kind`.
@@ -292,13 +334,19 @@ impl Object {
     pub fn allows_mechanism(&self, mechanism: Ulong) -> bool {
         let list = self.get(CKA_ALLOWED_MECHANISMS).unwrap_or_default();
         let width = core::mem::size_of::<Ulong>();
-        list.is_empty() || list.chunks_exact(width).any(|c| template::ulong_value(c) == Some(mechanism))
+        list.is_empty()
+            || list
+                .chunks_exact(width)
+                .any(|c| template::ulong_value(c) == Some(mechanism))
     }
 
     /// Fills one `C_GetAttributeValue` entry; `Err` is that entry's error code.
     pub fn read_attribute(&self, query: &mut AttributeQuery<'_>) -> CkResult<()> {
         query.len = UNAVAILABLE_INFORMATION;
-        let rule = self.kind.rule(query.kind).ok_or(CKR_ATTRIBUTE_TYPE_INVALID)?;
+        let rule = self
+            .kind
+            .rule(query.kind)
+            .ok_or(CKR_ATTRIBUTE_TYPE_INVALID)?;
         if rule.secret && self.secrets_hidden() {
             return Err(CKR_ATTRIBUTE_SENSITIVE);
         }
@@ -323,12 +371,19 @@ impl Object {
 
     /// An estimate of the object's size: value bytes plus per-attribute overhead.
     pub fn size(&self) -> usize {
-        self.attributes.iter().map(|(_, v)| v.len() + 2 * core::mem::size_of::<Ulong>()).sum()
+        self.attributes
+            .iter()
+            .map(|(_, v)| v.len() + 2 * core::mem::size_of::<Ulong>())
+            .sum()
     }
 
     /// Checks a `C_SetAttributeValue` template against the rules and returns the object as
     /// it would be after the change (the caller commits it only if it is stored).
-    pub fn with_changes(&self, changes: &[Attribute<'_>], max_label_len: usize) -> CkResult<Vec<(Ulong, Value)>> {
+    pub fn with_changes(
+        &self,
+        changes: &[Attribute<'_>],
+        max_label_len: usize,
+    ) -> CkResult<Vec<(Ulong, Value)>> {
         if !self.bool_attr(CKA_MODIFIABLE) {
             return Err(CKR_ACTION_PROHIBITED);
         }

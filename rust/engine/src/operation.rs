@@ -11,7 +11,8 @@ pub const SHA256_LEN: usize = 32;
 
 /// DER prefix of a SHA-256 `DigestInfo` (PKCS #1 v1.5 signatures).
 pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
-    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
 ];
 
 /// What an output-producing call did with the caller's buffer.
@@ -51,7 +52,10 @@ impl DigestOp {
         if !mechanism.parameter.is_empty() {
             return Err(CKR_MECHANISM_PARAM_INVALID);
         }
-        Ok(DigestOp { hasher: Sha256::new(), updated: false })
+        Ok(DigestOp {
+            hasher: Sha256::new(),
+            updated: false,
+        })
     }
 }
 
@@ -98,7 +102,10 @@ impl SignatureScheme {
 
     /// True for the hash-and-sign schemes, which take data in several parts.
     pub fn hashes(self) -> bool {
-        matches!(self, SignatureScheme::EcdsaSha256 | SignatureScheme::Sha256RsaPkcs)
+        matches!(
+            self,
+            SignatureScheme::EcdsaSha256 | SignatureScheme::Sha256RsaPkcs
+        )
     }
 
     /// The key operation's input for a finished hash.
@@ -130,7 +137,13 @@ pub struct SignatureOp {
 impl SignatureOp {
     /// Starts an operation with `scheme` on key `key`.
     pub fn new(scheme: SignatureScheme, mechanism: Ulong, key: Ulong) -> Self {
-        SignatureOp { scheme, mechanism, key, hasher: Sha256::new(), updated: false }
+        SignatureOp {
+            scheme,
+            mechanism,
+            key,
+            hasher: Sha256::new(),
+            updated: false,
+        }
     }
 
     /// The key operation's input for single-part data.
@@ -144,7 +157,8 @@ impl SignatureOp {
 
     /// The key operation's input after the parts given to `*Update`.
     pub fn input_final(&self) -> Vec<u8> {
-        self.scheme.input_from_hash(&self.hasher.clone().finalize().into())
+        self.scheme
+            .input_from_hash(&self.hasher.clone().finalize().into())
     }
 }
 
@@ -160,8 +174,14 @@ mod tests {
     #[test]
     fn digest_mechanisms() {
         assert!(DigestOp::new(&Mechanism::new(CKM_SHA256)).is_ok());
-        assert_eq!(DigestOp::new(&Mechanism::new(CKM_ECDSA)).err(), Some(CKR_MECHANISM_INVALID));
-        let m = Mechanism { kind: CKM_SHA256, parameter: &[1] };
+        assert_eq!(
+            DigestOp::new(&Mechanism::new(CKM_ECDSA)).err(),
+            Some(CKR_MECHANISM_INVALID)
+        );
+        let m = Mechanism {
+            kind: CKM_SHA256,
+            parameter: &[1],
+        };
         assert_eq!(DigestOp::new(&m).err(), Some(CKR_MECHANISM_PARAM_INVALID));
     }
 
@@ -180,8 +200,14 @@ mod tests {
 
     #[test]
     fn schemes_need_no_parameter() {
-        let m = Mechanism { kind: CKM_ECDSA, parameter: &[0] };
-        assert_eq!(SignatureScheme::from_mechanism(&m).err(), Some(CKR_MECHANISM_PARAM_INVALID));
+        let m = Mechanism {
+            kind: CKM_ECDSA,
+            parameter: &[0],
+        };
+        assert_eq!(
+            SignatureScheme::from_mechanism(&m).err(),
+            Some(CKR_MECHANISM_PARAM_INVALID)
+        );
         assert_eq!(
             SignatureScheme::from_mechanism(&Mechanism::new(CKM_SHA256)).err(),
             Some(CKR_MECHANISM_INVALID)

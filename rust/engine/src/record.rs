@@ -71,12 +71,14 @@ fn encoding_of(kind: ValueKind) -> u8 {
     }
 }
 
+// `CK_ULONG` is 32 bits on the device: the conversion is not the identity everywhere.
+#[allow(clippy::useless_conversion)]
 fn ulong_to_u64(v: Ulong) -> u64 {
     // CK_UNAVAILABLE_INFORMATION keeps its meaning across widths.
     if v == Ulong::MAX {
         u64::MAX
     } else {
-        v as u64
+        u64::from(v)
     }
 }
 
@@ -90,7 +92,9 @@ fn u64_to_ulong(v: u64) -> Option<Ulong> {
 
 /// Encodes entries `(tag, encoding kind, value)`; values of `Ulong` kinds are native `CK_ULONG`s.
 pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(64 + entries.iter().map(|e| e.2.len() + 9).sum::<usize>()));
+    let mut out = Zeroizing::new(Vec::with_capacity(
+        64 + entries.iter().map(|e| e.2.len() + 9).sum::<usize>(),
+    ));
     out.extend_from_slice(MAGIC);
     out.push(VERSION);
     out.push(kind as u8);
@@ -162,13 +166,16 @@ pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordErr
         let value = match enc {
             0 => Zeroizing::new(raw.to_vec()),
             1 | 2 => {
-                if len % 8 != 0 || (enc == 1 && len != 8) {
+                if !len.is_multiple_of(8) || (enc == 1 && len != 8) {
                     return Err(RecordError::Malformed);
                 }
                 let mut v = Vec::with_capacity(len / 8 * ULONG_WIDTH);
                 for chunk in raw.chunks_exact(8) {
-                    let n = u64::from_le_bytes(chunk.try_into().map_err(|_| RecordError::Malformed)?);
-                    v.extend_from_slice(&u64_to_ulong(n).ok_or(RecordError::Malformed)?.to_ne_bytes());
+                    let n =
+                        u64::from_le_bytes(chunk.try_into().map_err(|_| RecordError::Malformed)?);
+                    v.extend_from_slice(
+                        &u64_to_ulong(n).ok_or(RecordError::Malformed)?.to_ne_bytes(),
+                    );
                 }
                 Zeroizing::new(v)
             }
@@ -184,17 +191,20 @@ pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordErr
 
 /// Encodes an object's attributes as an object record.
 pub fn encode_object(attributes: &[(Ulong, Value)]) -> Zeroizing<Vec<u8>> {
-    let entries: Vec<(u32, ValueKind, &[u8])> =
-        attributes.iter().map(|(k, v)| (*k as u32, value_kind(*k), v.as_slice())).collect();
+    let entries: Vec<(u32, ValueKind, &[u8])> = attributes
+        .iter()
+        .map(|(k, v)| (*k as u32, value_kind(*k), v.as_slice()))
+        .collect();
     encode(RecordKind::Object, &entries)
 }
 
 /// Decodes an object record into attributes (for [`crate::object::Object::restore`]).
 pub fn decode_object(bytes: &[u8]) -> Result<Vec<(Ulong, Value)>, RecordError> {
     match decode(bytes)? {
-        (RecordKind::Object, entries) => {
-            Ok(entries.into_iter().map(|(tag, v)| (tag as Ulong, v)).collect())
-        }
+        (RecordKind::Object, entries) => Ok(entries
+            .into_iter()
+            .map(|(tag, v)| (tag as Ulong, v))
+            .collect()),
         _ => Err(RecordError::Malformed),
     }
 }
@@ -208,7 +218,10 @@ mod tests {
         alloc::vec![
             (CKA_CLASS, Zeroizing::new(CKO_DATA.to_ne_bytes().to_vec())),
             (CKA_LABEL, Zeroizing::new(b"label".to_vec())),
-            (CKA_KEY_GEN_MECHANISM, Zeroizing::new(Ulong::MAX.to_ne_bytes().to_vec())),
+            (
+                CKA_KEY_GEN_MECHANISM,
+                Zeroizing::new(Ulong::MAX.to_ne_bytes().to_vec())
+            ),
             (CKA_VALUE, Zeroizing::new(Vec::new())),
         ]
     }

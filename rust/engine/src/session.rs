@@ -20,7 +20,13 @@ pub struct Session {
 impl Session {
     /// A new session with no operation in progress.
     pub fn new(read_write: bool) -> Self {
-        Session { read_write, find: None, digest: None, sign: None, verify: None }
+        Session {
+            read_write,
+            find: None,
+            digest: None,
+            sign: None,
+            verify: None,
+        }
     }
 
     /// `CKS_*` state of the session given who is logged in (`None`, `CKU_USER` or `CKU_SO`).

@@ -82,12 +82,32 @@ pub struct Rule {
     pub secret: bool,
 }
 
-const fn rule(kind: Ulong, value: ValueKind, origin: Origin, modify: Modify, default: DefaultValue) -> Rule {
-    Rule { kind, value, origin, modify, default, secret: false }
+const fn rule(
+    kind: Ulong,
+    value: ValueKind,
+    origin: Origin,
+    modify: Modify,
+    default: DefaultValue,
+) -> Rule {
+    Rule {
+        kind,
+        value,
+        origin,
+        modify,
+        default,
+        secret: false,
+    }
 }
 
 const fn secret(kind: Ulong, origin: Origin) -> Rule {
-    Rule { kind, value: ValueKind::Bytes, origin, modify: Modify::No, default: DefaultValue::None, secret: true }
+    Rule {
+        kind,
+        value: ValueKind::Bytes,
+        origin,
+        modify: Modify::No,
+        default: DefaultValue::None,
+        secret: true,
+    }
 }
 
 use DefaultValue as D;
@@ -119,7 +139,13 @@ const DATA: &[Rule] = &[
 const X509_CERTIFICATE: &[Rule] = &[
     rule(CKA_CERTIFICATE_TYPE, V::Ulong, O::Required, M::No, D::None),
     rule(CKA_TRUSTED, V::Bool, O::Optional, M::No, D::False),
-    rule(CKA_CERTIFICATE_CATEGORY, V::Ulong, O::Optional, M::No, D::Ulong(CK_CERTIFICATE_CATEGORY_UNSPECIFIED)),
+    rule(
+        CKA_CERTIFICATE_CATEGORY,
+        V::Ulong,
+        O::Optional,
+        M::No,
+        D::Ulong(CK_CERTIFICATE_CATEGORY_UNSPECIFIED),
+    ),
     rule(CKA_START_DATE, V::Date, O::Optional, M::Yes, D::Empty),
     rule(CKA_END_DATE, V::Date, O::Optional, M::Yes, D::Empty),
     rule(CKA_PUBLIC_KEY_INFO, V::Bytes, O::Computed, M::No, D::None),
@@ -131,9 +157,27 @@ const X509_CERTIFICATE: &[Rule] = &[
     rule(CKA_SERIAL_NUMBER, V::Bytes, O::Optional, M::Yes, D::None),
     rule(CKA_VALUE, V::Bytes, O::Required, M::No, D::None),
     rule(CKA_URL, V::Bytes, O::Optional, M::No, D::Empty),
-    rule(CKA_HASH_OF_SUBJECT_PUBLIC_KEY, V::Bytes, O::Optional, M::No, D::Empty),
-    rule(CKA_HASH_OF_ISSUER_PUBLIC_KEY, V::Bytes, O::Optional, M::No, D::Empty),
-    rule(CKA_JAVA_MIDP_SECURITY_DOMAIN, V::Ulong, O::Optional, M::No, D::Ulong(0)),
+    rule(
+        CKA_HASH_OF_SUBJECT_PUBLIC_KEY,
+        V::Bytes,
+        O::Optional,
+        M::No,
+        D::Empty,
+    ),
+    rule(
+        CKA_HASH_OF_ISSUER_PUBLIC_KEY,
+        V::Bytes,
+        O::Optional,
+        M::No,
+        D::Empty,
+    ),
+    rule(
+        CKA_JAVA_MIDP_SECURITY_DOMAIN,
+        V::Ulong,
+        O::Optional,
+        M::No,
+        D::Ulong(0),
+    ),
 ];
 
 const KEY: &[Rule] = &[
@@ -144,7 +188,13 @@ const KEY: &[Rule] = &[
     rule(CKA_DERIVE, V::Bool, O::Optional, M::Yes, D::False),
     rule(CKA_LOCAL, V::Bool, O::Computed, M::No, D::None),
     rule(CKA_KEY_GEN_MECHANISM, V::Ulong, O::Computed, M::No, D::None),
-    rule(CKA_ALLOWED_MECHANISMS, V::UlongArray, O::Optional, M::No, D::Empty),
+    rule(
+        CKA_ALLOWED_MECHANISMS,
+        V::UlongArray,
+        O::Optional,
+        M::No,
+        D::Empty,
+    ),
 ];
 
 const PUBLIC_KEY: &[Rule] = &[
@@ -163,32 +213,86 @@ const PRIVATE_KEY: &[Rule] = &[
     rule(CKA_SIGN, V::Bool, O::Optional, M::Yes, D::True),
     rule(CKA_SIGN_RECOVER, V::Bool, O::Optional, M::Yes, D::False),
     rule(CKA_UNWRAP, V::Bool, O::Optional, M::Yes, D::False),
-    rule(CKA_EXTRACTABLE, V::Bool, O::Optional, M::OnlyToFalse, D::False),
+    rule(
+        CKA_EXTRACTABLE,
+        V::Bool,
+        O::Optional,
+        M::OnlyToFalse,
+        D::False,
+    ),
     rule(CKA_ALWAYS_SENSITIVE, V::Bool, O::Computed, M::No, D::None),
     rule(CKA_NEVER_EXTRACTABLE, V::Bool, O::Computed, M::No, D::None),
     rule(CKA_WRAP_WITH_TRUSTED, V::Bool, O::Optional, M::No, D::False),
-    rule(CKA_ALWAYS_AUTHENTICATE, V::Bool, O::Optional, M::No, D::False),
+    rule(
+        CKA_ALWAYS_AUTHENTICATE,
+        V::Bool,
+        O::Optional,
+        M::No,
+        D::False,
+    ),
 ];
 
 const EC_PUBLIC: &[Rule] = &[
-    rule(CKA_EC_PARAMS, V::Bytes, O::RequiredUnlessGenerated, M::No, D::None),
-    rule(CKA_EC_POINT, V::Bytes, O::RequiredUnlessGenerated, M::No, D::None),
+    rule(
+        CKA_EC_PARAMS,
+        V::Bytes,
+        O::RequiredUnlessGenerated,
+        M::No,
+        D::None,
+    ),
+    rule(
+        CKA_EC_POINT,
+        V::Bytes,
+        O::RequiredUnlessGenerated,
+        M::No,
+        D::None,
+    ),
 ];
 
 const EC_PRIVATE: &[Rule] = &[
-    rule(CKA_EC_PARAMS, V::Bytes, O::RequiredUnlessGenerated, M::No, D::None),
+    rule(
+        CKA_EC_PARAMS,
+        V::Bytes,
+        O::RequiredUnlessGenerated,
+        M::No,
+        D::None,
+    ),
     secret(CKA_VALUE, O::RequiredUnlessGenerated),
 ];
 
 const RSA_PUBLIC: &[Rule] = &[
-    rule(CKA_MODULUS, V::Bytes, O::RequiredUnlessGenerated, M::No, D::None),
+    rule(
+        CKA_MODULUS,
+        V::Bytes,
+        O::RequiredUnlessGenerated,
+        M::No,
+        D::None,
+    ),
     rule(CKA_MODULUS_BITS, V::Ulong, O::Computed, M::No, D::None),
-    rule(CKA_PUBLIC_EXPONENT, V::Bytes, O::RequiredUnlessGenerated, M::No, D::None),
+    rule(
+        CKA_PUBLIC_EXPONENT,
+        V::Bytes,
+        O::RequiredUnlessGenerated,
+        M::No,
+        D::None,
+    ),
 ];
 
 const RSA_PRIVATE: &[Rule] = &[
-    rule(CKA_MODULUS, V::Bytes, O::RequiredUnlessGenerated, M::No, D::None),
-    rule(CKA_PUBLIC_EXPONENT, V::Bytes, O::RequiredUnlessGenerated, M::No, D::None),
+    rule(
+        CKA_MODULUS,
+        V::Bytes,
+        O::RequiredUnlessGenerated,
+        M::No,
+        D::None,
+    ),
+    rule(
+        CKA_PUBLIC_EXPONENT,
+        V::Bytes,
+        O::RequiredUnlessGenerated,
+        M::No,
+        D::None,
+    ),
     secret(CKA_PRIVATE_EXPONENT, O::RequiredUnlessGenerated),
     secret(CKA_PRIME_1, O::Optional),
     secret(CKA_PRIME_2, O::Optional),
@@ -222,11 +326,46 @@ impl ObjectKind {
     pub fn rules(self) -> [&'static [Rule]; 6] {
         match self {
             ObjectKind::Data => [STORAGE, PUBLIC_BY_DEFAULT, DATA, EMPTY, EMPTY, EMPTY],
-            ObjectKind::X509Certificate => [STORAGE, PUBLIC_BY_DEFAULT, X509_CERTIFICATE, EMPTY, EMPTY, EMPTY],
-            ObjectKind::EcPublicKey => [STORAGE, PUBLIC_BY_DEFAULT, EMPTY, KEY, PUBLIC_KEY, EC_PUBLIC],
-            ObjectKind::EcPrivateKey => [STORAGE, PRIVATE_BY_DEFAULT, EMPTY, KEY, PRIVATE_KEY, EC_PRIVATE],
-            ObjectKind::RsaPublicKey => [STORAGE, PUBLIC_BY_DEFAULT, EMPTY, KEY, PUBLIC_KEY, RSA_PUBLIC],
-            ObjectKind::RsaPrivateKey => [STORAGE, PRIVATE_BY_DEFAULT, EMPTY, KEY, PRIVATE_KEY, RSA_PRIVATE],
+            ObjectKind::X509Certificate => [
+                STORAGE,
+                PUBLIC_BY_DEFAULT,
+                X509_CERTIFICATE,
+                EMPTY,
+                EMPTY,
+                EMPTY,
+            ],
+            ObjectKind::EcPublicKey => [
+                STORAGE,
+                PUBLIC_BY_DEFAULT,
+                EMPTY,
+                KEY,
+                PUBLIC_KEY,
+                EC_PUBLIC,
+            ],
+            ObjectKind::EcPrivateKey => [
+                STORAGE,
+                PRIVATE_BY_DEFAULT,
+                EMPTY,
+                KEY,
+                PRIVATE_KEY,
+                EC_PRIVATE,
+            ],
+            ObjectKind::RsaPublicKey => [
+                STORAGE,
+                PUBLIC_BY_DEFAULT,
+                EMPTY,
+                KEY,
+                PUBLIC_KEY,
+                RSA_PUBLIC,
+            ],
+            ObjectKind::RsaPrivateKey => [
+                STORAGE,
+                PRIVATE_BY_DEFAULT,
+                EMPTY,
+                KEY,
+                PRIVATE_KEY,
+                RSA_PRIVATE,
+            ],
         }
     }
 
@@ -285,8 +424,10 @@ pub fn check_value(kind: ValueKind, value: &[u8]) -> CkResult<()> {
     let ok = match kind {
         ValueKind::Bool => bool_value(value).is_some(),
         ValueKind::Ulong => ulong_value(value).is_some(),
-        ValueKind::UlongArray => value.len() % core::mem::size_of::<Ulong>() == 0,
-        ValueKind::Date => value.is_empty() || (value.len() == 8 && value.iter().all(u8::is_ascii_digit)),
+        ValueKind::UlongArray => value.len().is_multiple_of(core::mem::size_of::<Ulong>()),
+        ValueKind::Date => {
+            value.is_empty() || (value.len() == 8 && value.iter().all(u8::is_ascii_digit))
+        }
         ValueKind::Bytes => true,
     };
     if ok {
@@ -339,12 +480,16 @@ pub fn object_kind(class: Ulong, template: &[Attribute<'_>]) -> CkResult<ObjectK
             let public = class == CKO_PUBLIC_KEY;
             match find_ulong(template, CKA_KEY_TYPE)? {
                 None => Err(CKR_TEMPLATE_INCOMPLETE),
-                Some(CKK_EC) if cfg!(feature = "ecdsa") => {
-                    Ok(if public { ObjectKind::EcPublicKey } else { ObjectKind::EcPrivateKey })
-                }
-                Some(CKK_RSA) if cfg!(feature = "rsa") => {
-                    Ok(if public { ObjectKind::RsaPublicKey } else { ObjectKind::RsaPrivateKey })
-                }
+                Some(CKK_EC) if cfg!(feature = "ecdsa") => Ok(if public {
+                    ObjectKind::EcPublicKey
+                } else {
+                    ObjectKind::EcPrivateKey
+                }),
+                Some(CKK_RSA) if cfg!(feature = "rsa") => Ok(if public {
+                    ObjectKind::RsaPublicKey
+                } else {
+                    ObjectKind::RsaPrivateKey
+                }),
                 Some(_) => Err(CKR_ATTRIBUTE_VALUE_INVALID),
             }
         }
@@ -386,20 +531,38 @@ mod tests {
         assert!(k.rule(CKA_VALUE).unwrap().secret);
         assert!(ObjectKind::RsaPrivateKey.rule(CKA_PRIME_1).unwrap().secret);
         assert!(!ObjectKind::RsaPrivateKey.rule(CKA_MODULUS).unwrap().secret);
-        assert_eq!(ObjectKind::X509Certificate.rule(CKA_PRIVATE).unwrap().default, DefaultValue::False);
+        assert_eq!(
+            ObjectKind::X509Certificate
+                .rule(CKA_PRIVATE)
+                .unwrap()
+                .default,
+            DefaultValue::False
+        );
         assert!(ObjectKind::X509Certificate.rule(CKA_SENSITIVE).is_none());
     }
 
     #[test]
     fn value_checks() {
         assert!(check_value(ValueKind::Bool, &[1]).is_ok());
-        assert_eq!(check_value(ValueKind::Bool, &[2]), Err(CKR_ATTRIBUTE_VALUE_INVALID));
-        assert_eq!(check_value(ValueKind::Bool, &[]), Err(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(
+            check_value(ValueKind::Bool, &[2]),
+            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
+        assert_eq!(
+            check_value(ValueKind::Bool, &[]),
+            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
         assert!(check_value(ValueKind::Ulong, &ul(3)).is_ok());
-        assert_eq!(check_value(ValueKind::Ulong, &[3]), Err(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(
+            check_value(ValueKind::Ulong, &[3]),
+            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
         assert!(check_value(ValueKind::Date, b"20261127").is_ok());
         assert!(check_value(ValueKind::Date, b"").is_ok());
-        assert_eq!(check_value(ValueKind::Date, b"2026-11-"), Err(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(
+            check_value(ValueKind::Date, b"2026-11-"),
+            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
     }
 
     #[test]
@@ -409,7 +572,10 @@ mod tests {
         let same = [Attribute::new(CKA_CLASS, &a), Attribute::new(CKA_CLASS, &a)];
         assert_eq!(find_ulong(&same, CKA_CLASS), Ok(Some(CKO_DATA)));
         let differ = [Attribute::new(CKA_CLASS, &a), Attribute::new(CKA_CLASS, &b)];
-        assert_eq!(find_ulong(&differ, CKA_CLASS), Err(CKR_TEMPLATE_INCONSISTENT));
+        assert_eq!(
+            find_ulong(&differ, CKA_CLASS),
+            Err(CKR_TEMPLATE_INCONSISTENT)
+        );
     }
 
     #[test]
@@ -417,16 +583,28 @@ mod tests {
         let ec = ul(CKK_EC);
         let x509 = ul(CKC_X_509);
         let other = ul(0x1234);
-        assert_eq!(object_kind(CKO_PRIVATE_KEY, &[Attribute::new(CKA_KEY_TYPE, &ec)]), Ok(ObjectKind::EcPrivateKey));
-        assert_eq!(object_kind(CKO_PRIVATE_KEY, &[]), Err(CKR_TEMPLATE_INCOMPLETE));
         assert_eq!(
-            object_kind(CKO_CERTIFICATE, &[Attribute::new(CKA_CERTIFICATE_TYPE, &x509)]),
+            object_kind(CKO_PRIVATE_KEY, &[Attribute::new(CKA_KEY_TYPE, &ec)]),
+            Ok(ObjectKind::EcPrivateKey)
+        );
+        assert_eq!(
+            object_kind(CKO_PRIVATE_KEY, &[]),
+            Err(CKR_TEMPLATE_INCOMPLETE)
+        );
+        assert_eq!(
+            object_kind(
+                CKO_CERTIFICATE,
+                &[Attribute::new(CKA_CERTIFICATE_TYPE, &x509)]
+            ),
             Ok(ObjectKind::X509Certificate)
         );
         assert_eq!(
             object_kind(CKO_PUBLIC_KEY, &[Attribute::new(CKA_KEY_TYPE, &other)]),
             Err(CKR_ATTRIBUTE_VALUE_INVALID)
         );
-        assert_eq!(object_kind(CKO_SECRET_KEY, &[]), Err(CKR_ATTRIBUTE_VALUE_INVALID));
+        assert_eq!(
+            object_kind(CKO_SECRET_KEY, &[]),
+            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
     }
 }

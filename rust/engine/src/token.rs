@@ -103,7 +103,9 @@ impl Token {
             Some(s) => s,
             None => {
                 let mut serial = [0u8; 8];
-                DrbgRng::new(&mut drbg, &mut *entropy).fill(&mut serial).map_err(|_| CKR_DEVICE_ERROR)?;
+                DrbgRng::new(&mut drbg, &mut *entropy)
+                    .fill(&mut serial)
+                    .map_err(|_| CKR_DEVICE_ERROR)?;
                 TokenState::fresh(serial)
             }
         };
@@ -152,7 +154,9 @@ impl Token {
     }
 
     fn session_mut(&mut self, handle: Ulong) -> CkResult<&mut Session> {
-        self.sessions.get_mut(&handle).ok_or(CKR_SESSION_HANDLE_INVALID)
+        self.sessions
+            .get_mut(&handle)
+            .ok_or(CKR_SESSION_HANDLE_INVALID)
     }
 
     fn visible(&self, object: &Object) -> bool {
@@ -270,7 +274,11 @@ impl Token {
     pub fn init_pin(&mut self, session: Ulong, pin: &[u8]) -> CkResult<()> {
         let s = self.session(session)?;
         if s.state(self.login) != CKS_RW_SO_FUNCTIONS {
-            return Err(if s.read_write { CKR_USER_NOT_LOGGED_IN } else { CKR_SESSION_READ_ONLY });
+            return Err(if s.read_write {
+                CKR_USER_NOT_LOGGED_IN
+            } else {
+                CKR_SESSION_READ_ONLY
+            });
         }
         check_pin_len(&self.config, pin)?;
         let salt = self.random_salt()?;
@@ -285,7 +293,12 @@ impl Token {
             return Err(CKR_SESSION_READ_ONLY);
         }
         if self.login == Some(CKU_SO) {
-            if !self.state.so_pin.as_ref().is_some_and(|h| h.verify(old_pin)) {
+            if !self
+                .state
+                .so_pin
+                .as_ref()
+                .is_some_and(|h| h.verify(old_pin))
+            {
                 return Err(CKR_PIN_INCORRECT);
             }
             check_pin_len(&self.config, new_pin)?;
@@ -343,7 +356,9 @@ impl Token {
 
     /// `C_CloseSession`: destroys the session's objects; closing the last session logs out.
     pub fn close_session(&mut self, session: Ulong) -> CkResult<()> {
-        self.sessions.remove(&session).ok_or(CKR_SESSION_HANDLE_INVALID)?;
+        self.sessions
+            .remove(&session)
+            .ok_or(CKR_SESSION_HANDLE_INVALID)?;
         self.objects.retain(|_, o| o.owner != Some(session));
         if self.sessions.is_empty() {
             self.login = None;
@@ -361,7 +376,12 @@ impl Token {
     /// `C_GetSessionInfo`.
     pub fn session_info(&self, session: Ulong) -> CkResult<SessionInfo> {
         let s = self.session(session)?;
-        Ok(SessionInfo { slot_id: crate::SLOT_ID, state: s.state(self.login), flags: s.flags(), device_error: 0 })
+        Ok(SessionInfo {
+            slot_id: crate::SLOT_ID,
+            state: s.state(self.login),
+            flags: s.flags(),
+            device_error: 0,
+        })
     }
 
     /// `C_Login` as `user_type` (`CKU_SO`, `CKU_USER`, `CKU_CONTEXT_SPECIFIC`).
@@ -402,7 +422,12 @@ impl Token {
     }
 
     /// Checks that the session may create or change an object with these properties.
-    fn check_write_access(&self, session: Ulong, token_object: bool, private: bool) -> CkResult<()> {
+    fn check_write_access(
+        &self,
+        session: Ulong,
+        token_object: bool,
+        private: bool,
+    ) -> CkResult<()> {
         let s = self.session(session)?;
         if token_object && !s.read_write {
             return Err(CKR_SESSION_READ_ONLY);
@@ -511,7 +536,11 @@ impl Token {
     }
 
     /// `C_FindObjectsInit`.
-    pub fn find_objects_init(&mut self, session: Ulong, template: &[Attribute<'_>]) -> CkResult<()> {
+    pub fn find_objects_init(
+        &mut self,
+        session: Ulong,
+        template: &[Attribute<'_>],
+    ) -> CkResult<()> {
         if self.session(session)?.find.is_some() {
             return Err(CKR_OPERATION_ACTIVE);
         }
@@ -527,7 +556,11 @@ impl Token {
 
     /// `C_FindObjects`: writes up to `out.len()` handles, returns how many.
     pub fn find_objects(&mut self, session: Ulong, out: &mut [Ulong]) -> CkResult<usize> {
-        let find = self.session_mut(session)?.find.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let find = self
+            .session_mut(session)?
+            .find
+            .as_mut()
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         let remaining = &find.results[find.next..];
         let n = remaining.len().min(out.len());
         out[..n].copy_from_slice(&remaining[..n]);
@@ -538,7 +571,10 @@ impl Token {
     /// `C_FindObjectsFinal`.
     pub fn find_objects_final(&mut self, session: Ulong) -> CkResult<()> {
         let s = self.session_mut(session)?;
-        s.find.take().map(|_| ()).ok_or(CKR_OPERATION_NOT_INITIALIZED)
+        s.find
+            .take()
+            .map(|_| ())
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)
     }
 
     /// `C_DigestInit`.
@@ -552,7 +588,12 @@ impl Token {
     }
 
     /// `C_Digest` (single part). `out` is `None` for a length query.
-    pub fn digest(&mut self, session: Ulong, data: &[u8], out: Option<&mut [u8]>) -> CkResult<Output> {
+    pub fn digest(
+        &mut self,
+        session: Ulong,
+        data: &[u8],
+        out: Option<&mut [u8]>,
+    ) -> CkResult<Output> {
         let s = self.session_mut(session)?;
         let op = s.digest.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         if op.updated {
@@ -571,7 +612,11 @@ impl Token {
 
     /// `C_DigestUpdate`.
     pub fn digest_update(&mut self, session: Ulong, data: &[u8]) -> CkResult<()> {
-        let op = self.session_mut(session)?.digest.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let op = self
+            .session_mut(session)?
+            .digest
+            .as_mut()
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         op.hasher.update(data);
         op.updated = true;
         Ok(())
@@ -617,7 +662,12 @@ impl Token {
     }
 
     /// `C_SignInit`.
-    pub fn sign_init(&mut self, session: Ulong, mechanism: &Mechanism<'_>, key: Ulong) -> CkResult<()> {
+    pub fn sign_init(
+        &mut self,
+        session: Ulong,
+        mechanism: &Mechanism<'_>,
+        key: Ulong,
+    ) -> CkResult<()> {
         if self.session(session)?.sign.is_some() {
             return Err(CKR_OPERATION_ACTIVE);
         }
@@ -628,8 +678,17 @@ impl Token {
 
     /// Produces a signature for the session's sign operation over `input` (or the hashed
     /// parts when `input` is `None`); finishes the operation unless nothing was written.
-    fn finish_sign(&mut self, session: Ulong, input: Option<&[u8]>, out: Option<&mut [u8]>) -> CkResult<Output> {
-        let op = self.session(session)?.sign.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+    fn finish_sign(
+        &mut self,
+        session: Ulong,
+        input: Option<&[u8]>,
+        out: Option<&mut [u8]>,
+    ) -> CkResult<Output> {
+        let op = self
+            .session(session)?
+            .sign
+            .as_ref()
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         let key = op.key;
         let needed = match self.object(key).ok().and_then(|o| o.key()) {
             Some(k) => k.signature_len(),
@@ -642,21 +701,42 @@ impl Token {
             Some(buf) if buf.len() >= needed => buf,
             _ => return Ok(Output::Needed(needed)),
         };
-        let op = self.session_mut(session)?.sign.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let op = self
+            .session_mut(session)?
+            .sign
+            .take()
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         let input = match input {
             Some(data) => op.input_single(data),
             None => op.input_final(),
         };
-        let Token { objects, drbg, entropy, .. } = self;
-        let material = objects.get(&key).and_then(|o| o.key()).ok_or(CKR_KEY_HANDLE_INVALID)?;
+        let Token {
+            objects,
+            drbg,
+            entropy,
+            ..
+        } = self;
+        let material = objects
+            .get(&key)
+            .and_then(|o| o.key())
+            .ok_or(CKR_KEY_HANDLE_INVALID)?;
         let mut rng = DrbgRng::new(drbg, &mut **entropy);
         material.sign(&input, &mut buf[..needed], &mut rng)?;
         Ok(Output::Written(needed))
     }
 
     /// `C_Sign` (single part). `out` is `None` for a length query.
-    pub fn sign(&mut self, session: Ulong, data: &[u8], out: Option<&mut [u8]>) -> CkResult<Output> {
-        let op = self.session(session)?.sign.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+    pub fn sign(
+        &mut self,
+        session: Ulong,
+        data: &[u8],
+        out: Option<&mut [u8]>,
+    ) -> CkResult<Output> {
+        let op = self
+            .session(session)?
+            .sign
+            .as_ref()
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         if op.updated {
             return Err(CKR_OPERATION_ACTIVE);
         }
@@ -688,7 +768,12 @@ impl Token {
     }
 
     /// `C_VerifyInit`.
-    pub fn verify_init(&mut self, session: Ulong, mechanism: &Mechanism<'_>, key: Ulong) -> CkResult<()> {
+    pub fn verify_init(
+        &mut self,
+        session: Ulong,
+        mechanism: &Mechanism<'_>,
+        key: Ulong,
+    ) -> CkResult<()> {
         if self.session(session)?.verify.is_some() {
             return Err(CKR_OPERATION_ACTIVE);
         }
@@ -697,9 +782,22 @@ impl Token {
         Ok(())
     }
 
-    fn finish_verify(&mut self, session: Ulong, input: Option<&[u8]>, signature: &[u8]) -> CkResult<()> {
-        let op = self.session_mut(session)?.verify.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        let material = self.object(op.key).ok().and_then(|o| o.key()).ok_or(CKR_KEY_HANDLE_INVALID)?;
+    fn finish_verify(
+        &mut self,
+        session: Ulong,
+        input: Option<&[u8]>,
+        signature: &[u8],
+    ) -> CkResult<()> {
+        let op = self
+            .session_mut(session)?
+            .verify
+            .take()
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let material = self
+            .object(op.key)
+            .ok()
+            .and_then(|o| o.key())
+            .ok_or(CKR_KEY_HANDLE_INVALID)?;
         let input = match input {
             Some(data) => op.input_single(data),
             None => op.input_final(),
@@ -709,7 +807,11 @@ impl Token {
 
     /// `C_Verify` (single part): `Err(CKR_SIGNATURE_INVALID)` for a wrong signature.
     pub fn verify(&mut self, session: Ulong, data: &[u8], signature: &[u8]) -> CkResult<()> {
-        let op = self.session(session)?.verify.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        let op = self
+            .session(session)?
+            .verify
+            .as_ref()
+            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         if op.updated {
             return Err(CKR_OPERATION_ACTIVE);
         }
@@ -786,7 +888,10 @@ impl Token {
     ) -> CkResult<(Object, Object)> {
         use crate::key::KeyMaterial;
         use crate::template::{self, ObjectKind};
-        for (t, class) in [(public_template, CKO_PUBLIC_KEY), (private_template, CKO_PRIVATE_KEY)] {
+        for (t, class) in [
+            (public_template, CKO_PUBLIC_KEY),
+            (private_template, CKO_PRIVATE_KEY),
+        ] {
             if template::find_ulong(t, CKA_CLASS)?.is_some_and(|c| c != class) {
                 return Err(CKR_TEMPLATE_INCONSISTENT);
             }
@@ -794,14 +899,17 @@ impl Token {
                 return Err(CKR_TEMPLATE_INCONSISTENT);
             }
         }
-        let params = template::find(public_template, CKA_EC_PARAMS)?.ok_or(CKR_TEMPLATE_INCOMPLETE)?;
+        let params =
+            template::find(public_template, CKA_EC_PARAMS)?.ok_or(CKR_TEMPLATE_INCOMPLETE)?;
         crate::key::check_ec_params(params)?;
         if template::find(private_template, CKA_EC_PARAMS)?.is_some_and(|p| p != params) {
             return Err(CKR_TEMPLATE_INCONSISTENT);
         }
         let signing_key = loop {
             let mut scalar = zeroize::Zeroizing::new([0u8; 32]);
-            self.rng().fill(&mut scalar[..]).map_err(|_| CKR_DEVICE_ERROR)?;
+            self.rng()
+                .fill(&mut scalar[..])
+                .map_err(|_| CKR_DEVICE_ERROR)?;
             if let Ok(k) = p256::ecdsa::SigningKey::from_slice(&scalar[..]) {
                 break k;
             }
@@ -813,12 +921,16 @@ impl Token {
         let private_class = CKO_PRIVATE_KEY.to_ne_bytes();
         let mut pub_template: Vec<Attribute<'_>> = public_template.to_vec();
         let mut priv_template: Vec<Attribute<'_>> = private_template.to_vec();
-        for (t, class) in [(&mut pub_template, &public_class[..]), (&mut priv_template, &private_class[..])] {
+        for (t, class) in [
+            (&mut pub_template, &public_class[..]),
+            (&mut priv_template, &private_class[..]),
+        ] {
             t.retain(|a| a.kind != CKA_CLASS && a.kind != CKA_KEY_TYPE && a.kind != CKA_EC_PARAMS);
             t.push(Attribute::new(CKA_CLASS, class));
             t.push(Attribute::new(CKA_KEY_TYPE, &ec_type));
         }
-        let mut public_generated = alloc::vec![(CKA_EC_PARAMS, params.to_vec()), (CKA_EC_POINT, point)];
+        let mut public_generated =
+            alloc::vec![(CKA_EC_PARAMS, params.to_vec()), (CKA_EC_POINT, point)];
         let private_generated = alloc::vec![
             (CKA_EC_PARAMS, params.to_vec()),
             (CKA_VALUE, signing_key.to_bytes().to_vec()),
@@ -850,7 +962,9 @@ impl Token {
     pub fn seed_random(&mut self, session: Ulong, seed: &[u8]) -> CkResult<()> {
         self.session(session)?;
         let mut entropy = zeroize::Zeroizing::new([0u8; 32]);
-        self.entropy.fill(&mut entropy[..]).map_err(|_| CKR_DEVICE_ERROR)?;
+        self.entropy
+            .fill(&mut entropy[..])
+            .map_err(|_| CKR_DEVICE_ERROR)?;
         self.drbg.reseed(&entropy[..], seed);
         Ok(())
     }
@@ -864,6 +978,8 @@ impl Token {
 
 /// Library version as (major, minor) from the crate version.
 pub fn version() -> (u8, u8) {
-    let mut parts = env!("CARGO_PKG_VERSION").split('.').map(|p| p.parse::<u8>().unwrap_or(0));
+    let mut parts = env!("CARGO_PKG_VERSION")
+        .split('.')
+        .map(|p| p.parse::<u8>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }

@@ -93,7 +93,12 @@ impl TokenState {
         if kind != RecordKind::TokenState {
             return None;
         }
-        let get = |tag: u32| entries.iter().find(|(t, _)| *t == tag).map(|(_, v)| v.as_slice());
+        let get = |tag: u32| {
+            entries
+                .iter()
+                .find(|(t, _)| *t == tag)
+                .map(|(_, v)| v.as_slice())
+        };
         let label: [u8; 32] = get(TAG_LABEL)?.try_into().ok()?;
         let serial: [u8; 8] = get(TAG_SERIAL)?.try_into().ok()?;
         let flags: [u8; 1] = get(TAG_FLAGS)?.try_into().ok()?;
