@@ -71,10 +71,16 @@ pub fn ec_public_from_point(value: &[u8]) -> CkResult<VerifyingKey> {
     VerifyingKey::from_sec1_bytes(sec1).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
 }
 
-/// Checks `CKA_EC_PARAMS`: only the named curve P-256 is supported.
-pub fn check_ec_params(value: &[u8]) -> CkResult<()> {
-    if value == crate::der::OID_P256 {
-        Ok(())
+/// The P-256 OID as text, which templates written for older corePKCS11 releases pass as
+/// `CKA_EC_PARAMS` (`pkcs11ELLIPTIC_CURVE_NISTP256`), with or without its NUL.
+pub const LEGACY_P256_PARAMS: &[u8] = b"1.2.840.10045.3.1.7";
+
+/// Checks `CKA_EC_PARAMS` and returns its canonical form (the DER OID): only the named
+/// curve P-256 is supported.
+pub fn ec_params(value: &[u8]) -> CkResult<&'static [u8]> {
+    let legacy = value.strip_suffix(&[0]).unwrap_or(value) == LEGACY_P256_PARAMS;
+    if value == crate::der::OID_P256 || legacy {
+        Ok(crate::der::OID_P256)
     } else if crate::der::read_tlv(value).is_some_and(|(_, _, rest)| rest.is_empty()) {
         Err(CKR_CURVE_NOT_SUPPORTED)
     } else {
@@ -287,12 +293,21 @@ mod tests {
 
     #[test]
     fn ec_params_checks() {
-        assert!(check_ec_params(crate::der::OID_P256).is_ok());
+        assert!(ec_params(crate::der::OID_P256) == Ok(crate::der::OID_P256));
         // secp384r1
         let p384 = [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
-        assert_eq!(check_ec_params(&p384), Err(CKR_CURVE_NOT_SUPPORTED));
+        assert_eq!(ec_params(&p384), Err(CKR_CURVE_NOT_SUPPORTED));
         assert_eq!(
-            check_ec_params(&[0x06, 0x09, 0x2a]),
+            ec_params(b"1.2.840.10045.3.1.7\0"),
+            Ok(crate::der::OID_P256)
+        );
+        assert_eq!(ec_params(b"1.2.840.10045.3.1.7"), Ok(crate::der::OID_P256));
+        assert_eq!(
+            ec_params(b"1.2.840.10045.3.1.34"),
+            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+        );
+        assert_eq!(
+            ec_params(&[0x06, 0x09, 0x2a]),
             Err(CKR_ATTRIBUTE_VALUE_INVALID)
         );
     }

@@ -11,6 +11,11 @@
 
 extern crate alloc;
 
+#[cfg(not(any(feature = "ecdsa", feature = "rsa")))]
+compile_error!(
+    "core-pkcs11 needs at least one signature mechanism: enable feature `ecdsa` or `rsa`"
+);
+
 pub mod attribute;
 pub mod ck;
 pub mod config;

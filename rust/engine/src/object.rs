@@ -209,7 +209,8 @@ impl Object {
             }
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPrivateKey => {
-                crate::key::check_ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
+                let params = crate::key::ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
+                self.set(CKA_EC_PARAMS, Zeroizing::new(params.to_vec()));
                 let key =
                     crate::key::ec_private_from_value(self.get(CKA_VALUE).unwrap_or_default())?;
                 self.set(CKA_VALUE, Zeroizing::new(key.to_bytes().to_vec()));
@@ -217,7 +218,8 @@ impl Object {
             }
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPublicKey => {
-                crate::key::check_ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
+                let params = crate::key::ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
+                self.set(CKA_EC_PARAMS, Zeroizing::new(params.to_vec()));
                 let key =
                     crate::key::ec_public_from_point(self.get(CKA_EC_POINT).unwrap_or_default())?;
                 self.set(

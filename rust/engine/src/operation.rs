@@ -77,15 +77,16 @@ impl SignatureScheme {
     pub fn from_mechanism(m: &Mechanism<'_>) -> CkResult<Self> {
         let scheme = match m.kind {
             #[cfg(feature = "ecdsa")]
-            CKM_ECDSA => SignatureScheme::Ecdsa,
+            CKM_ECDSA => Some(SignatureScheme::Ecdsa),
             #[cfg(feature = "ecdsa")]
-            CKM_ECDSA_SHA256 => SignatureScheme::EcdsaSha256,
+            CKM_ECDSA_SHA256 => Some(SignatureScheme::EcdsaSha256),
             #[cfg(feature = "rsa")]
-            CKM_RSA_PKCS => SignatureScheme::RsaPkcs,
+            CKM_RSA_PKCS => Some(SignatureScheme::RsaPkcs),
             #[cfg(feature = "rsa")]
-            CKM_SHA256_RSA_PKCS => SignatureScheme::Sha256RsaPkcs,
-            _ => return Err(CKR_MECHANISM_INVALID),
-        };
+            CKM_SHA256_RSA_PKCS => Some(SignatureScheme::Sha256RsaPkcs),
+            _ => None,
+        }
+        .ok_or(CKR_MECHANISM_INVALID)?;
         if !m.parameter.is_empty() {
             return Err(CKR_MECHANISM_PARAM_INVALID);
         }

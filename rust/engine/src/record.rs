@@ -189,11 +189,17 @@ pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordErr
     Ok((kind, entries))
 }
 
+/// The record tag of attribute type `kind` (every type the token stores fits in 32 bits).
+#[allow(clippy::unnecessary_cast)] // `CK_ULONG` is 64 bits on hosts, 32 on the device.
+fn attribute_tag(kind: Ulong) -> u32 {
+    kind as u32
+}
+
 /// Encodes an object's attributes as an object record.
 pub fn encode_object(attributes: &[(Ulong, Value)]) -> Zeroizing<Vec<u8>> {
     let entries: Vec<(u32, ValueKind, &[u8])> = attributes
         .iter()
-        .map(|(k, v)| (*k as u32, value_kind(*k), v.as_slice()))
+        .map(|(k, v)| (attribute_tag(*k), value_kind(*k), v.as_slice()))
         .collect();
     encode(RecordKind::Object, &entries)
 }

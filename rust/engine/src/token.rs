@@ -851,16 +851,7 @@ impl Token {
         private_template: &[Attribute<'_>],
     ) -> CkResult<(Ulong, Ulong)> {
         self.session(session)?;
-        let (public, private) = match mechanism.kind {
-            #[cfg(feature = "ecdsa")]
-            CKM_EC_KEY_PAIR_GEN => {
-                if !mechanism.parameter.is_empty() {
-                    return Err(CKR_MECHANISM_PARAM_INVALID);
-                }
-                self.generate_ec_pair(public_template, private_template)?
-            }
-            _ => return Err(CKR_MECHANISM_INVALID),
-        };
+        let (public, private) = self.generate_pair(mechanism, public_template, private_template)?;
         self.check_write_access(session, public.is_token(), public.is_private())?;
         self.check_write_access(session, private.is_token(), private.is_private())?;
         if self.objects.len() + 2 > self.config.max_objects {
@@ -876,6 +867,28 @@ impl Token {
                 }
                 self.objects.remove(&private_handle);
                 Err(rv)
+            }
+        }
+    }
+
+    /// Makes the two key objects of a `C_GenerateKeyPair` call (not yet stored).
+    fn generate_pair(
+        &mut self,
+        mechanism: &Mechanism<'_>,
+        public_template: &[Attribute<'_>],
+        private_template: &[Attribute<'_>],
+    ) -> CkResult<(Object, Object)> {
+        match mechanism.kind {
+            #[cfg(feature = "ecdsa")]
+            CKM_EC_KEY_PAIR_GEN => {
+                if !mechanism.parameter.is_empty() {
+                    return Err(CKR_MECHANISM_PARAM_INVALID);
+                }
+                self.generate_ec_pair(public_template, private_template)
+            }
+            _ => {
+                let _ = (public_template, private_template);
+                Err(CKR_MECHANISM_INVALID)
             }
         }
     }
@@ -899,11 +912,13 @@ impl Token {
                 return Err(CKR_TEMPLATE_INCONSISTENT);
             }
         }
-        let params =
+        let given =
             template::find(public_template, CKA_EC_PARAMS)?.ok_or(CKR_TEMPLATE_INCOMPLETE)?;
-        crate::key::check_ec_params(params)?;
-        if template::find(private_template, CKA_EC_PARAMS)?.is_some_and(|p| p != params) {
-            return Err(CKR_TEMPLATE_INCONSISTENT);
+        let params = crate::key::ec_params(given)?;
+        if let Some(p) = template::find(private_template, CKA_EC_PARAMS)? {
+            if crate::key::ec_params(p) != Ok(params) {
+                return Err(CKR_TEMPLATE_INCONSISTENT);
+            }
         }
         let signing_key = loop {
             let mut scalar = zeroize::Zeroizing::new([0u8; 32]);

@@ -1,0 +1,287 @@
+# core-pkcs11: CMake integration.
+#
+# SPDX-License-Identifier: MIT
+# Copyright (c) the core-pkcs11 authors.
+#
+# Builds the Rust static library libcore_pkcs11.a with cargo and exposes it to a
+# CMake project the way corePKCS11 is consumed.
+#
+# Usage (CMake 3.13 or newer):
+#
+#     # The directory holding the application's core_pkcs11_config.h.
+#     set(CORE_PKCS11_CONFIG_DIR "${CMAKE_CURRENT_SOURCE_DIR}/config")
+#     include(path/to/core-pkcs11/cmake/core_pkcs11.cmake)
+#
+#     add_executable(app main.c)
+#     target_link_libraries(app PRIVATE core_pkcs11::core_pkcs11)
+#
+# The target core_pkcs11 (alias core_pkcs11::core_pkcs11) is an IMPORTED static
+# library: linking it adds include/ and CORE_PKCS11_CONFIG_DIR to the include
+# path, links libcore_pkcs11.a (plus pthread, dl and m on Linux hosts) and makes
+# the consumer depend on the cargo build step.
+#
+# Existing corePKCS11 build files keep working: this file also sets the
+# variables of corePKCS11's pkcsFilePaths.cmake (see "Variables" below). The
+# sources they used to compile are now inside the library, so list variables of
+# sources are empty and a consumer that only uses the variables must also link
+# ${CORE_PKCS11_LIBRARY} (or the core_pkcs11 target).
+#
+# Options (cache variables, or normal variables set before include()):
+#
+#   CORE_PKCS11_CONFIG_DIR       Directory with the application's
+#                                core_pkcs11_config.h. Passed to cargo as the
+#                                environment variable CORE_PKCS11_CONFIG_DIR
+#                                (absolute path). Empty: library defaults.
+#   CORE_PKCS11_RUST_TARGET      Rust target triple. Empty: derived from the
+#                                toolchain (CMAKE_SYSTEM_PROCESSOR and the -mcpu,
+#                                -march and -mfloat-abi flags in CMAKE_C_FLAGS):
+#                                  cortex-m0/m0plus/m1      thumbv6m-none-eabi
+#                                  cortex-m3                thumbv7m-none-eabi
+#                                  cortex-m4/m7             thumbv7em-none-eabi[hf]
+#                                  cortex-m23               thumbv8m.base-none-eabi
+#                                  cortex-m33/m35p/m55      thumbv8m.main-none-eabi[hf]
+#                                ("hf" with -mfloat-abi=hard); a native build
+#                                passes no --target. Install the Rust target
+#                                first: rustup target add <triple>.
+#   CORE_PKCS11_CARGO_FEATURES   Cargo features (comma or semicolon separated).
+#                                When set, the build uses
+#                                --no-default-features --features <list>
+#                                (mechanism features: "ecdsa", "rsa"; default
+#                                both), e.g. -DCORE_PKCS11_CARGO_FEATURES=ecdsa.
+#                                Bare-metal targets (thumbv*-none-*) are detected
+#                                by the library itself: no feature is needed.
+#   CORE_PKCS11_CARGO            The cargo executable (found on PATH or in
+#                                ~/.cargo/bin by default).
+#   CORE_PKCS11_CARGO_TARGET_DIR Cargo's target directory. Default: target/ at
+#                                the repository root (shared with plain cargo
+#                                builds, so incremental).
+#   CORE_PKCS11_CARGO_ARGS       Extra arguments for `cargo build`.
+#
+# Variables set for the includer:
+#
+#   CORE_PKCS11_ROOT_DIR            The repository root.
+#   CORE_PKCS11_INCLUDE_DIR         <root>/include (public headers).
+#   CORE_PKCS11_LIBRARY             Full path of the built static library.
+#   CORE_PKCS11_RUST_TARGET_TRIPLE  The triple used ("" for a native build).
+#   PKCS_SOURCES                    Empty: the implementation is in the library.
+#   PKCS_INCLUDE_PUBLIC_DIRS        include/ and CORE_PKCS11_CONFIG_DIR.
+#   PKCS_PAL_POSIX_SOURCES          Empty: the library has its own stores.
+#   PKCS_PAL_WINDOWS_SOURCES        Empty: the library has its own stores.
+#   PKCS_PAL_INCLUDE_PUBLIC_DIRS    include/ (core_pkcs11_pal.h, for PAL ports).
+#
+# Rebuilds: the cargo step runs on every build of a consumer (it is an
+# always-out-of-date custom target). Cargo itself decides what to rebuild, so a
+# change to the Rust sources or to the configuration header is picked up, and a
+# build with nothing changed costs one cargo no-op.
+
+if(CMAKE_VERSION VERSION_LESS 3.13)
+    message(FATAL_ERROR "core_pkcs11.cmake needs CMake 3.13 or newer (this is ${CMAKE_VERSION})")
+endif()
+
+include_guard(GLOBAL)
+
+# ---------------------------------------------------------------------------
+# Locations
+# ---------------------------------------------------------------------------
+
+get_filename_component(CORE_PKCS11_ROOT_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(CORE_PKCS11_INCLUDE_DIR "${CORE_PKCS11_ROOT_DIR}/include")
+
+# A normal variable set before include() wins; otherwise use (or create) the
+# cache entry. (Checking DEFINED avoids set(CACHE) hiding a normal variable.)
+macro(_core_pkcs11_option name default type doc)
+    if(NOT DEFINED ${name})
+        set(${name} "${default}" CACHE ${type} "${doc}")
+    endif()
+endmacro()
+
+_core_pkcs11_option(CORE_PKCS11_CONFIG_DIR "" PATH
+    "Directory containing the application's core_pkcs11_config.h")
+_core_pkcs11_option(CORE_PKCS11_RUST_TARGET "" STRING
+    "Rust target triple for libcore_pkcs11 (empty: derive from the toolchain)")
+_core_pkcs11_option(CORE_PKCS11_CARGO_FEATURES "" STRING
+    "Cargo features for core-pkcs11 (set: --no-default-features --features ...)")
+_core_pkcs11_option(CORE_PKCS11_CARGO_TARGET_DIR "${CORE_PKCS11_ROOT_DIR}/target" PATH
+    "Cargo target directory used to build libcore_pkcs11")
+_core_pkcs11_option(CORE_PKCS11_CARGO_ARGS "" STRING
+    "Extra arguments passed to cargo build")
+
+if(NOT DEFINED CORE_PKCS11_CARGO)
+    find_program(CORE_PKCS11_CARGO cargo
+        HINTS "$ENV{CARGO_HOME}/bin" "$ENV{HOME}/.cargo/bin"
+        DOC "cargo executable used to build libcore_pkcs11")
+endif()
+if(NOT CORE_PKCS11_CARGO)
+    message(FATAL_ERROR
+        "core_pkcs11: cargo not found. Install Rust (https://rustup.rs) or set CORE_PKCS11_CARGO.")
+endif()
+
+# ---------------------------------------------------------------------------
+# Configuration directory
+# ---------------------------------------------------------------------------
+
+set(_core_pkcs11_config_dir "")
+if(NOT "${CORE_PKCS11_CONFIG_DIR}" STREQUAL "")
+    get_filename_component(_core_pkcs11_config_dir "${CORE_PKCS11_CONFIG_DIR}" ABSOLUTE
+        BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${_core_pkcs11_config_dir}/core_pkcs11_config.h")
+        message(FATAL_ERROR
+            "core_pkcs11: CORE_PKCS11_CONFIG_DIR=${_core_pkcs11_config_dir} has no core_pkcs11_config.h")
+    endif()
+else()
+    message(STATUS "core_pkcs11: CORE_PKCS11_CONFIG_DIR not set; the library uses its default configuration")
+endif()
+
+# ---------------------------------------------------------------------------
+# Rust target triple
+# ---------------------------------------------------------------------------
+
+function(_core_pkcs11_detect_triple out_var)
+    string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR} ${CMAKE_C_FLAGS} ${CMAKE_CXX_FLAGS} ${CMAKE_ASM_FLAGS}" _flags)
+
+    set(_hard_float FALSE)
+    if(_flags MATCHES "-mfloat-abi=hard")
+        set(_hard_float TRUE)
+    endif()
+
+    set(_triple "")
+    if(_flags MATCHES "cortex-m0plus|cortex-m0\\+|cortex-m0|cortex-m1([^0-9]|$)|armv6-?m")
+        set(_triple "thumbv6m-none-eabi")
+    elseif(_flags MATCHES "cortex-m3([^0-9]|$)|armv7-?m([^a-z]|$)")
+        set(_triple "thumbv7m-none-eabi")
+    elseif(_flags MATCHES "cortex-m4|cortex-m7|armv7e-?m")
+        if(_hard_float)
+            set(_triple "thumbv7em-none-eabihf")
+        else()
+            set(_triple "thumbv7em-none-eabi")
+        endif()
+    elseif(_flags MATCHES "cortex-m23|armv8-?m\\.base")
+        set(_triple "thumbv8m.base-none-eabi")
+    elseif(_flags MATCHES "cortex-m33|cortex-m35p|cortex-m55|cortex-m85|armv8-?m\\.main|armv8\\.1-?m\\.main")
+        if(_hard_float)
+            set(_triple "thumbv8m.main-none-eabihf")
+        else()
+            set(_triple "thumbv8m.main-none-eabi")
+        endif()
+    elseif(CMAKE_CROSSCOMPILING)
+        message(FATAL_ERROR
+            "core_pkcs11: cannot derive a Rust target from CMAKE_SYSTEM_PROCESSOR="
+            "'${CMAKE_SYSTEM_PROCESSOR}' and CMAKE_C_FLAGS='${CMAKE_C_FLAGS}'. "
+            "Set CORE_PKCS11_RUST_TARGET to the Rust target triple.")
+    endif()
+
+    set(${out_var} "${_triple}" PARENT_SCOPE)
+endfunction()
+
+if(NOT "${CORE_PKCS11_RUST_TARGET}" STREQUAL "")
+    set(CORE_PKCS11_RUST_TARGET_TRIPLE "${CORE_PKCS11_RUST_TARGET}")
+else()
+    _core_pkcs11_detect_triple(CORE_PKCS11_RUST_TARGET_TRIPLE)
+endif()
+
+# ---------------------------------------------------------------------------
+# The cargo build step
+# ---------------------------------------------------------------------------
+
+set(_core_pkcs11_cargo_cmd
+    "${CORE_PKCS11_CARGO}" build --release -p core-pkcs11
+    --manifest-path "${CORE_PKCS11_ROOT_DIR}/Cargo.toml"
+    --target-dir "${CORE_PKCS11_CARGO_TARGET_DIR}")
+
+set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/release")
+if(NOT "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
+    list(APPEND _core_pkcs11_cargo_cmd --target "${CORE_PKCS11_RUST_TARGET_TRIPLE}")
+    set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/${CORE_PKCS11_RUST_TARGET_TRIPLE}/release")
+endif()
+
+
+if(NOT "${CORE_PKCS11_CARGO_FEATURES}" STREQUAL "")
+    string(REPLACE ";" "," _core_pkcs11_features "${CORE_PKCS11_CARGO_FEATURES}")
+    string(REPLACE " " "" _core_pkcs11_features "${_core_pkcs11_features}")
+    list(APPEND _core_pkcs11_cargo_cmd --no-default-features --features "${_core_pkcs11_features}")
+endif()
+
+if(NOT "${CORE_PKCS11_CARGO_ARGS}" STREQUAL "")
+    separate_arguments(_core_pkcs11_extra_args UNIX_COMMAND "${CORE_PKCS11_CARGO_ARGS}")
+    list(APPEND _core_pkcs11_cargo_cmd ${_core_pkcs11_extra_args})
+endif()
+
+# MSVC-style hosts get core_pkcs11.lib, everything else libcore_pkcs11.a.
+if(MSVC AND "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
+    set(CORE_PKCS11_LIBRARY "${_core_pkcs11_out_dir}/core_pkcs11.lib")
+else()
+    set(CORE_PKCS11_LIBRARY "${_core_pkcs11_out_dir}/libcore_pkcs11.a")
+endif()
+
+# The environment of the cargo run. The configuration directory is always
+# passed (empty when unset) so that cargo sees the change when it is removed.
+set(_core_pkcs11_env "CORE_PKCS11_CONFIG_DIR=${_core_pkcs11_config_dir}")
+
+add_custom_target(core_pkcs11_cargo_build
+    COMMAND "${CMAKE_COMMAND}" -E env ${_core_pkcs11_env} ${_core_pkcs11_cargo_cmd}
+    WORKING_DIRECTORY "${CORE_PKCS11_ROOT_DIR}"
+    BYPRODUCTS "${CORE_PKCS11_LIBRARY}"
+    COMMENT "Building libcore_pkcs11 with cargo (${CORE_PKCS11_RUST_TARGET_TRIPLE})"
+    USES_TERMINAL
+    VERBATIM)
+
+# ---------------------------------------------------------------------------
+# The imported library
+# ---------------------------------------------------------------------------
+
+set(PKCS_INCLUDE_PUBLIC_DIRS "${CORE_PKCS11_INCLUDE_DIR}")
+if(NOT "${_core_pkcs11_config_dir}" STREQUAL "")
+    list(APPEND PKCS_INCLUDE_PUBLIC_DIRS "${_core_pkcs11_config_dir}")
+endif()
+
+# Native libraries the Rust standard library needs when linked into a host
+# program (cross builds for bare-metal targets need none).
+set(_core_pkcs11_native_libs "")
+if("${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+        set(_core_pkcs11_native_libs pthread dl m)
+    elseif(APPLE)
+        set(_core_pkcs11_native_libs "-framework Security" "-framework CoreFoundation" m)
+    elseif(WIN32)
+        set(_core_pkcs11_native_libs ws2_32 userenv bcrypt ntdll advapi32 kernel32)
+    endif()
+endif()
+
+add_library(core_pkcs11 STATIC IMPORTED GLOBAL)
+set_target_properties(core_pkcs11 PROPERTIES
+    IMPORTED_LOCATION "${CORE_PKCS11_LIBRARY}"
+    IMPORTED_LINK_INTERFACE_LANGUAGES "C"
+    INTERFACE_INCLUDE_DIRECTORIES "${PKCS_INCLUDE_PUBLIC_DIRS}"
+    INTERFACE_LINK_LIBRARIES "${_core_pkcs11_native_libs}")
+add_dependencies(core_pkcs11 core_pkcs11_cargo_build)
+add_library(core_pkcs11::core_pkcs11 ALIAS core_pkcs11)
+
+# ---------------------------------------------------------------------------
+# Variables of corePKCS11's pkcsFilePaths.cmake
+# ---------------------------------------------------------------------------
+
+# corePKCS11 library sources: none, they are compiled into the library.
+set(PKCS_SOURCES "")
+
+# Public include directories: headers plus the application's configuration.
+# (PKCS_INCLUDE_PUBLIC_DIRS is set above.)
+
+# PAL sources of the reference's POSIX and Windows ports: none, the library
+# ships its own object stores. A vendor PAL port is still compiled by the
+# application against core_pkcs11_pal.h.
+set(PKCS_PAL_POSIX_SOURCES "")
+set(PKCS_PAL_WINDOWS_SOURCES "")
+
+# Where the PAL interface header lives.
+set(PKCS_PAL_INCLUDE_PUBLIC_DIRS "${CORE_PKCS11_INCLUDE_DIR}")
+
+message(STATUS "core_pkcs11: library ${CORE_PKCS11_LIBRARY}")
+if(NOT "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
+    message(STATUS "core_pkcs11: Rust target ${CORE_PKCS11_RUST_TARGET_TRIPLE}")
+endif()
+
+unset(_core_pkcs11_out_dir)
+unset(_core_pkcs11_features)
+unset(_core_pkcs11_extra_args)
+unset(_core_pkcs11_env)
+unset(_core_pkcs11_native_libs)

@@ -1,0 +1,120 @@
+/*
+ * core-pkcs11 configuration shim.
+ *
+ * Compiled by rust/ffi/build.rs against the application's core_pkcs11_config.h, this file
+ * turns the pkcs11config* macros into symbols the Rust library reads at run time, exactly
+ * as the macros would take effect in the C library. Every symbol is prefixed with
+ * core_pkcs11_cfg_.
+ */
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "core_pkcs11_config.h"
+#include "core_pkcs11_config_defaults.h"
+
+/* Fallbacks for macros an older core_pkcs11_config_defaults.h may not define. */
+#ifndef pkcs11configPKCS11_MALLOC
+    #define pkcs11configPKCS11_MALLOC    malloc
+#endif
+#ifndef pkcs11configPKCS11_FREE
+    #define pkcs11configPKCS11_FREE    free
+#endif
+#ifndef pkcs11configPKCS11_DEFAULT_USER_PIN
+    #define pkcs11configPKCS11_DEFAULT_USER_PIN    "0000"
+#endif
+#ifndef pkcs11configMAX_SESSIONS
+    #define pkcs11configMAX_SESSIONS    10
+#endif
+#ifndef pkcs11configMAX_NUM_OBJECTS
+    #define pkcs11configMAX_NUM_OBJECTS    6
+#endif
+#ifndef pkcs11configMAX_LABEL_LENGTH
+    #define pkcs11configMAX_LABEL_LENGTH    32
+#endif
+#ifndef pkcs11configMIN_PIN_LENGTH
+    #define pkcs11configMIN_PIN_LENGTH    4
+#endif
+#ifndef pkcs11configMAX_PIN_LENGTH
+    #define pkcs11configMAX_PIN_LENGTH    32
+#endif
+#ifndef pkcs11configMAX_LOGIN_ATTEMPTS
+    #define pkcs11configMAX_LOGIN_ATTEMPTS    10
+#endif
+#ifndef LogError
+    #define LogError( message )
+#endif
+#ifndef LogWarn
+    #define LogWarn( message )
+#endif
+#ifndef LogInfo
+    #define LogInfo( message )
+#endif
+#ifndef LogDebug
+    #define LogDebug( message )
+#endif
+
+/* Declarations, so that -Wmissing-declarations style checks are satisfied. */
+extern const char core_pkcs11_cfg_default_user_pin[];
+extern const size_t core_pkcs11_cfg_default_user_pin_len;
+extern const unsigned long core_pkcs11_cfg_max_sessions;
+extern const unsigned long core_pkcs11_cfg_max_objects;
+extern const unsigned long core_pkcs11_cfg_max_label_length;
+extern const unsigned long core_pkcs11_cfg_min_pin_length;
+extern const unsigned long core_pkcs11_cfg_max_pin_length;
+extern const unsigned long core_pkcs11_cfg_max_login_attempts;
+void * core_pkcs11_cfg_malloc( size_t size );
+void core_pkcs11_cfg_free( void * ptr );
+void core_pkcs11_cfg_log( int level, const char * msg );
+
+/* pkcs11configPKCS11_DEFAULT_USER_PIN is a string literal; the length excludes its NUL. */
+const char core_pkcs11_cfg_default_user_pin[] = pkcs11configPKCS11_DEFAULT_USER_PIN;
+const size_t core_pkcs11_cfg_default_user_pin_len = sizeof( pkcs11configPKCS11_DEFAULT_USER_PIN ) - 1U;
+
+const unsigned long core_pkcs11_cfg_max_sessions = ( unsigned long ) ( pkcs11configMAX_SESSIONS );
+const unsigned long core_pkcs11_cfg_max_objects = ( unsigned long ) ( pkcs11configMAX_NUM_OBJECTS );
+const unsigned long core_pkcs11_cfg_max_label_length = ( unsigned long ) ( pkcs11configMAX_LABEL_LENGTH );
+const unsigned long core_pkcs11_cfg_min_pin_length = ( unsigned long ) ( pkcs11configMIN_PIN_LENGTH );
+const unsigned long core_pkcs11_cfg_max_pin_length = ( unsigned long ) ( pkcs11configMAX_PIN_LENGTH );
+const unsigned long core_pkcs11_cfg_max_login_attempts = ( unsigned long ) ( pkcs11configMAX_LOGIN_ATTEMPTS );
+
+void * core_pkcs11_cfg_malloc( size_t size )
+{
+    return pkcs11configPKCS11_MALLOC( size );
+}
+
+void core_pkcs11_cfg_free( void * ptr )
+{
+    pkcs11configPKCS11_FREE( ptr );
+}
+
+/* Levels: 1 error, 2 warning, 3 info, anything else debug. */
+void core_pkcs11_cfg_log( int level, const char * msg )
+{
+    if( msg == NULL )
+    {
+        return;
+    }
+
+    switch( level )
+    {
+        case 1:
+            LogError( ( "%s", msg ) );
+            break;
+
+        case 2:
+            LogWarn( ( "%s", msg ) );
+            break;
+
+        case 3:
+            LogInfo( ( "%s", msg ) );
+            break;
+
+        default:
+            LogDebug( ( "%s", msg ) );
+            break;
+    }
+
+    /* With the logging macros empty, msg would otherwise be unused. */
+    ( void ) msg;
+}

@@ -1,0 +1,75 @@
+//! The application's build-time configuration (`core_pkcs11_config.h`), as the engine's
+//! [`Config`].
+
+use crate::shim;
+use alloc::vec::Vec;
+use core::ffi::c_ulong;
+use core_pkcs11_engine::Config;
+
+/// The default user PIN, `pkcs11configPKCS11_DEFAULT_USER_PIN`, without its NUL.
+pub fn default_user_pin() -> &'static [u8] {
+    // SAFETY: the shim defines `core_pkcs11_cfg_default_user_pin` as a `const char[]`
+    // initialised from a string literal and `core_pkcs11_cfg_default_user_pin_len` as that
+    // array's size minus its NUL, so the pointer is valid for reads of that many bytes for the
+    // whole program; both are `const` objects, never written.
+    unsafe {
+        let len = shim::core_pkcs11_cfg_default_user_pin_len;
+        let ptr = core::ptr::addr_of!(shim::core_pkcs11_cfg_default_user_pin).cast::<u8>();
+        core::slice::from_raw_parts(ptr, len)
+    }
+}
+
+/// Reads one of the shim's `const unsigned long` values.
+fn read(value: &'static c_ulong) -> usize {
+    usize::try_from(*value).unwrap_or(usize::MAX)
+}
+
+/// The token configuration as the application's `core_pkcs11_config.h` sets it (documented
+/// defaults for every macro it leaves unset).
+pub fn from_shim() -> Config {
+    // SAFETY: the shim defines these as initialised `const unsigned long` objects that live for
+    // the whole program and are never written; taking shared references to them is sound.
+    let (sessions, objects, label, min_pin, max_pin, attempts) = unsafe {
+        (
+            &shim::core_pkcs11_cfg_max_sessions,
+            &shim::core_pkcs11_cfg_max_objects,
+            &shim::core_pkcs11_cfg_max_label_length,
+            &shim::core_pkcs11_cfg_min_pin_length,
+            &shim::core_pkcs11_cfg_max_pin_length,
+            &shim::core_pkcs11_cfg_max_login_attempts,
+        )
+    };
+    let mut pin = Vec::new();
+    pin.extend_from_slice(default_user_pin());
+    Config {
+        default_user_pin: pin,
+        max_sessions: read(sessions),
+        max_objects: read(objects),
+        max_label_len: read(label),
+        min_pin_len: read(min_pin),
+        max_pin_len: read(max_pin),
+        max_login_attempts: u32::try_from(read(attempts)).unwrap_or(u32::MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_configuration_matches_documented_defaults() {
+        // Built without CORE_PKCS11_CONFIG_DIR, the shim sees an empty configuration.
+        if std::env::var_os("CORE_PKCS11_CONFIG_DIR").is_some() {
+            return;
+        }
+        let c = from_shim();
+        let d = Config::default();
+        assert_eq!(c.default_user_pin, d.default_user_pin);
+        assert_eq!(c.max_sessions, d.max_sessions);
+        assert_eq!(c.max_objects, d.max_objects);
+        assert_eq!(c.max_label_len, d.max_label_len);
+        assert_eq!(c.min_pin_len, d.min_pin_len);
+        assert_eq!(c.max_pin_len, d.max_pin_len);
+        assert_eq!(c.max_login_attempts, d.max_login_attempts);
+    }
+}

@@ -1,0 +1,101 @@
+//! The one path every entry point (except `C_GetFunctionList` and the pure helpers) takes into
+//! the library state: the internal lock, the application's mutex if any, the
+//! not-initialised check, and (with `std`) a panic barrier so that no panic crosses the C ABI.
+
+use crate::global::{State, STATE};
+use crate::types::CK_RV;
+use core_pkcs11_engine::ck::{CKR_CRYPTOKI_NOT_INITIALIZED, CKR_GENERAL_ERROR, CKR_OK};
+use core_pkcs11_engine::{CkResult, Token};
+
+/// Turns a token result into the `CK_RV` to return.
+pub(crate) fn rv(result: CkResult<()>) -> CK_RV {
+    match result {
+        Ok(()) => CKR_OK,
+        // An engine that reported "OK" as an error would make the caller read outputs that were
+        // never written.
+        Err(CKR_OK) => CKR_GENERAL_ERROR,
+        Err(rv) => rv,
+    }
+}
+
+/// Runs `body`, turning a panic into `CKR_GENERAL_ERROR` (with `std`; without it a panic
+/// never returns, see the library's panic handler).
+pub(crate) fn catch(body: impl FnOnce() -> CK_RV) -> CK_RV {
+    #[cfg(not(target_os = "none"))]
+    {
+        match std::panic::catch_unwind(core::panic::AssertUnwindSafe(body)) {
+            Ok(rv) => rv,
+            Err(_) => {
+                crate::log::log(
+                    crate::log::Level::Error,
+                    format_args!("core-pkcs11: internal error (panic) in a PKCS #11 call"),
+                );
+                CKR_GENERAL_ERROR
+            }
+        }
+    }
+    #[cfg(target_os = "none")]
+    {
+        body()
+    }
+}
+
+/// Runs `body` on the library state under the internal lock and, if the application set one
+/// up, its mutex. Used directly only by `C_Initialize`, `C_Finalize`; everything else goes
+/// through [`with_token`].
+pub(crate) fn with_state(body: impl FnOnce(&mut State) -> CK_RV) -> CK_RV {
+    catch(|| {
+        let mut state = STATE.lock();
+        let app_mutex = state.app_mutex;
+        if let Some(m) = app_mutex {
+            let locked = m.lock();
+            if locked != CKR_OK {
+                return locked;
+            }
+        }
+        let result = catch(|| body(&mut state));
+        if let Some(m) = app_mutex {
+            let unlocked = m.unlock();
+            if result == CKR_OK && unlocked != CKR_OK {
+                return unlocked;
+            }
+        }
+        result
+    })
+}
+
+/// Runs `body` on the token: `CKR_CRYPTOKI_NOT_INITIALIZED` before `C_Initialize`, else the
+/// body's result as a `CK_RV`.
+pub(crate) fn with_token(body: impl FnOnce(&mut Token) -> CkResult<()>) -> CK_RV {
+    with_state(|state| match state.token.as_mut() {
+        None => CKR_CRYPTOKI_NOT_INITIALIZED,
+        Some(token) => rv(body(token)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(not(target_os = "none"))]
+    fn a_panic_becomes_general_error() {
+        assert_eq!(catch(|| panic!("boom")), CKR_GENERAL_ERROR);
+        assert_eq!(catch(|| todo!()), CKR_GENERAL_ERROR);
+        assert_eq!(catch(|| 0x42), 0x42);
+    }
+
+    #[test]
+    #[cfg(not(target_os = "none"))]
+    fn a_panic_under_the_lock_leaves_the_lock_usable() {
+        assert_eq!(with_state(|_| panic!("boom")), CKR_GENERAL_ERROR);
+        assert_eq!(with_state(|s| if s.token.is_none() { 7 } else { 8 }), 7);
+    }
+
+    #[test]
+    fn error_ok_is_not_passed_through() {
+        assert_eq!(rv(Err(CKR_OK)), CKR_GENERAL_ERROR);
+        assert_eq!(rv(Ok(())), CKR_OK);
+        assert_eq!(rv(Err(0x54)), 0x54);
+    }
+}

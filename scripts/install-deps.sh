@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what building and testing core-pkcs11 needs on Debian 12, as root.
+# Idempotent: installs only what is missing. Fails loudly.
+set -euo pipefail
+
+need_apt=()
+command -v cmake >/dev/null || need_apt+=(cmake)
+command -v make >/dev/null || need_apt+=(make)
+command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)
+command -v openssl >/dev/null || need_apt+=(openssl)
+command -v arm-none-eabi-gcc >/dev/null || need_apt+=(gcc-arm-none-eabi)
+[ -e /usr/lib/arm-none-eabi/newlib/libc.a ] || need_apt+=(libnewlib-arm-none-eabi)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "install-deps: apt-get install ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${need_apt[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+    echo "install-deps: cargo is missing: this project needs a Rust toolchain (rustup) on PATH" >&2
+    exit 1
+fi
+if command -v rustup >/dev/null; then
+    rustup target list --installed | grep -qx thumbv7m-none-eabi || rustup target add thumbv7m-none-eabi
+    rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+    rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+fi

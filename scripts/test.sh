@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of core-pkcs11: formatting, lints, Rust unit and C-ABI integration
+# tests, the Cortex-M3 and feature-subset builds, and the C drop-in tests under ctest.
+# Exits non-zero at the first failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+bash scripts/install-deps.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (host, all targets)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo clippy (Cortex-M3)"
+cargo clippy -p core-pkcs11 --release --target thumbv7m-none-eabi -- -D warnings
+
+step "feature subsets build"
+cargo check -q -p core-pkcs11-engine --no-default-features --features ecdsa
+cargo check -q -p core-pkcs11-engine --no-default-features --features rsa
+cargo build -q -p core-pkcs11 --release --target thumbv7m-none-eabi --no-default-features --features ecdsa
+
+step "Cortex-M3 static library"
+cargo build -p core-pkcs11 --release --target thumbv7m-none-eabi
+test -s target/thumbv7m-none-eabi/release/libcore_pkcs11.a
+
+step "cargo test (workspace)"
+cargo test --workspace
+
+step "C drop-in tests (CMake + ctest)"
+bash tests/c/run.sh
