@@ -118,3 +118,40 @@ void core_pkcs11_cfg_log( int level, const char * msg )
     /* With the logging macros empty, msg would otherwise be unused. */
     ( void ) msg;
 }
+
+/*
+ * Default mutex hooks of include/core_pkcs11_port.h for bare metal without an RTOS: one
+ * caller, nothing to block on. Weak, so that a port (port/freertos) replaces them.
+ */
+#if defined( __GNUC__ ) || defined( __clang__ )
+    #define CORE_PKCS11_WEAK    __attribute__( ( weak ) )
+#else
+    #define CORE_PKCS11_WEAK
+#endif
+
+void * pvCorePkcs11MutexCreate( void );
+void vCorePkcs11MutexLock( void * pvMutex );
+void vCorePkcs11MutexUnlock( void * pvMutex );
+void vCorePkcs11MutexDestroy( void * pvMutex );
+
+static char prvPlaceholderMutex;
+
+CORE_PKCS11_WEAK void * pvCorePkcs11MutexCreate( void )
+{
+    return &prvPlaceholderMutex;
+}
+
+CORE_PKCS11_WEAK void vCorePkcs11MutexLock( void * pvMutex )
+{
+    ( void ) pvMutex;
+}
+
+CORE_PKCS11_WEAK void vCorePkcs11MutexUnlock( void * pvMutex )
+{
+    ( void ) pvMutex;
+}
+
+CORE_PKCS11_WEAK void vCorePkcs11MutexDestroy( void * pvMutex )
+{
+    ( void ) pvMutex;
+}
