@@ -38,4 +38,11 @@ cmake --build "${build_dir}" --parallel || fail "build (cargo or C compile/link)
 echo "== test"
 (cd "${build_dir}" && ctest --output-on-failure) || fail "ctest"
 
+pal_build_dir="${CORE_PKCS11_CTEST_PAL_BUILD_DIR:-${repo_root}/target/ctest-pal-build}"
+echo "== vendor PAL store: configure, build, test (${pal_build_dir})"
+cmake -S "${script_dir}/pal" -B "${pal_build_dir}" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null \
+    || fail "cmake configure (pal)"
+cmake --build "${pal_build_dir}" --parallel || fail "build (pal)"
+(cd "${pal_build_dir}" && ctest --output-on-failure) || fail "ctest (pal)"
+
 echo "tests/c/run.sh: all C drop-in tests passed"

@@ -6,7 +6,7 @@
 //! ```text
 //! magic    4  "P11R"
 //! version  1  1
-//! kind     1  1 = object, 2 = token state
+//! kind     1  1 = object, 2 = token state, 3 = store index
 //! flags    2  LE; bit 0: secret values are encrypted (reserved, 0 in version 1)
 //! count    2  LE, number of entries
 //! entries  count × { tag u32 LE, encoding u8 (0 bytes, 1 ulong, 2 ulong array), len u32 LE, value }
@@ -33,6 +33,8 @@ pub enum RecordKind {
     Object = 1,
     /// The token's own state.
     TokenState = 2,
+    /// A store's own index (the list of labels a vendor PAL store uses).
+    Index = 3,
 }
 
 /// Why a stored record could not be read.
@@ -153,6 +155,7 @@ pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordErr
     let kind = match body[5] {
         1 => RecordKind::Object,
         2 => RecordKind::TokenState,
+        3 => RecordKind::Index,
         _ => return Err(RecordError::Malformed),
     };
     let count = u16::from_le_bytes([body[8], body[9]]) as usize;

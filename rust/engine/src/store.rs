@@ -30,6 +30,13 @@ pub trait ObjectStore: Send {
     fn save(&mut self, id: u32, record: &[u8]) -> Result<(), StoreError>;
     /// Removes record `id` (absent is not an error).
     fn remove(&mut self, id: u32) -> Result<(), StoreError>;
+
+    /// True when the store keys records by the object's label (a vendor PAL port): saving a
+    /// token object overwrites the stored object with the same `CKA_LABEL`, so the token
+    /// treats the new object as replacing the old one, as corePKCS11 does.
+    fn replaces_same_label(&self) -> bool {
+        false
+    }
 }
 
 /// A store that keeps records in memory only: token objects last until `C_Finalize`.

@@ -440,7 +440,8 @@ impl Token {
 
     /// Adds a new object: token objects are stored first, and only a stored object is kept.
     fn add_object(&mut self, session: Ulong, mut object: Object) -> CkResult<Ulong> {
-        if self.objects.len() >= self.config.max_objects {
+        let replaced = self.replaced_by(&object)?;
+        if replaced.is_none() && self.objects.len() >= self.config.max_objects {
             return Err(CKR_DEVICE_MEMORY);
         }
         if object.is_token() {
@@ -452,10 +453,32 @@ impl Token {
         } else {
             object.owner = Some(session);
         }
+        if let Some(old) = replaced {
+            // The store already holds the new object under the shared label.
+            self.objects.remove(&old);
+        }
         let handle = self.next_object;
         self.next_object += 1;
         self.objects.insert(handle, object);
         Ok(handle)
+    }
+
+    /// For a store keyed by label (a vendor PAL), the token object a new token object
+    /// replaces: the one with the same `CKA_LABEL`, as corePKCS11 does. Such stores need a
+    /// label on every token object.
+    fn replaced_by(&self, object: &Object) -> CkResult<Option<Ulong>> {
+        if !object.is_token() || !self.store.replaces_same_label() {
+            return Ok(None);
+        }
+        let label = object.get(CKA_LABEL).unwrap_or_default();
+        if label.is_empty() {
+            return Err(CKR_TEMPLATE_INCOMPLETE);
+        }
+        Ok(self
+            .objects
+            .iter()
+            .find(|(_, o)| o.is_token() && o.get(CKA_LABEL) == Some(label))
+            .map(|(h, _)| *h))
     }
 
     /// `C_CreateObject`; returns the new object's handle.
@@ -852,6 +875,14 @@ impl Token {
     ) -> CkResult<(Ulong, Ulong)> {
         self.session(session)?;
         let (public, private) = self.generate_pair(mechanism, public_template, private_template)?;
+        if self.store.replaces_same_label()
+            && public.is_token()
+            && private.is_token()
+            && public.get(CKA_LABEL) == private.get(CKA_LABEL)
+        {
+            // In a label-keyed store the second key would replace the first.
+            return Err(CKR_TEMPLATE_INCONSISTENT);
+        }
         self.check_write_access(session, public.is_token(), public.is_private())?;
         self.check_write_access(session, private.is_token(), private.is_private())?;
         if self.objects.len() + 2 > self.config.max_objects {

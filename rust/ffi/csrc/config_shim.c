@@ -119,6 +119,25 @@ void core_pkcs11_cfg_log( int level, const char * msg )
     ( void ) msg;
 }
 
+/* The corePKCS11 object labels (a vendor PAL port stores exactly these). */
+extern const char * const core_pkcs11_cfg_labels[];
+extern const size_t core_pkcs11_cfg_label_count;
+
+const char * const core_pkcs11_cfg_labels[] =
+{
+    pkcs11configLABEL_DEVICE_PRIVATE_KEY_FOR_TLS,
+    pkcs11configLABEL_DEVICE_PUBLIC_KEY_FOR_TLS,
+    pkcs11configLABEL_DEVICE_CERTIFICATE_FOR_TLS,
+    pkcs11configLABEL_ROOT_CERTIFICATE,
+    pkcs11configLABEL_HMAC_KEY,
+    pkcs11configLABEL_CMAC_KEY,
+    pkcs11configLABEL_CODE_VERIFICATION_KEY,
+    pkcs11configLABEL_JITP_CERTIFICATE,
+    pkcs11configLABEL_CLAIM_CERTIFICATE,
+    pkcs11configLABEL_CLAIM_PRIVATE_KEY,
+};
+const size_t core_pkcs11_cfg_label_count = sizeof( core_pkcs11_cfg_labels ) / sizeof( core_pkcs11_cfg_labels[ 0 ] );
+
 /*
  * Default mutex hooks of include/core_pkcs11_port.h for bare metal without an RTOS: one
  * caller, nothing to block on. Weak, so that a port (port/freertos) replaces them.

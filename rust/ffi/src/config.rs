@@ -19,6 +19,21 @@ pub fn default_user_pin() -> &'static [u8] {
     }
 }
 
+/// The corePKCS11 object labels of the configuration (`pkcs11configLABEL_*`, without NUL).
+pub fn object_labels() -> Vec<&'static [u8]> {
+    // SAFETY: the shim defines `core_pkcs11_cfg_labels` as a `const char * const[]` of
+    // `core_pkcs11_cfg_label_count` entries, each initialised from a string literal: every
+    // pointer is valid and NUL-terminated for the whole program, and nothing writes them.
+    unsafe {
+        let count = shim::core_pkcs11_cfg_label_count;
+        let base =
+            core::ptr::addr_of!(shim::core_pkcs11_cfg_labels).cast::<*const core::ffi::c_char>();
+        (0..count)
+            .map(|i| core::ffi::CStr::from_ptr(*base.add(i)).to_bytes())
+            .collect()
+    }
+}
+
 /// Reads one of the shim's `const unsigned long` values.
 fn read(value: &'static c_ulong) -> usize {
     usize::try_from(*value).unwrap_or(usize::MAX)
@@ -55,6 +70,15 @@ pub fn from_shim() -> Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_labels_are_the_corepkcs11_defaults() {
+        let labels = object_labels();
+        assert_eq!(labels.len(), 10);
+        assert_eq!(labels[0], b"Device Priv TLS Key");
+        assert_eq!(labels[3], b"Root Cert");
+        assert_eq!(labels[9], b"Claim Key");
+    }
 
     #[test]
     fn default_configuration_matches_documented_defaults() {

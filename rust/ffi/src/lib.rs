@@ -23,6 +23,8 @@ extern crate std;
 pub mod allocator;
 mod app_mutex;
 mod args;
+#[cfg(feature = "pal")]
+pub mod c_pal;
 pub mod config;
 pub mod digest;
 pub mod entropy;
@@ -34,6 +36,7 @@ pub mod keygen;
 mod lock;
 pub mod log;
 pub mod objects;
+pub mod pal_store;
 pub mod panic;
 pub mod pki_utils;
 pub mod random;

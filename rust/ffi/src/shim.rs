@@ -23,6 +23,11 @@ extern "C" {
     pub(crate) static core_pkcs11_cfg_max_pin_length: c_ulong;
     /// `pkcs11configMAX_LOGIN_ATTEMPTS`.
     pub(crate) static core_pkcs11_cfg_max_login_attempts: c_ulong;
+    /// The ten `pkcs11configLABEL_*` strings (NUL-terminated), [`core_pkcs11_cfg_label_count`]
+    /// of them. Declared with length 0: only its address is taken.
+    pub(crate) static core_pkcs11_cfg_labels: [*const c_char; 0];
+    /// Number of entries of [`core_pkcs11_cfg_labels`].
+    pub(crate) static core_pkcs11_cfg_label_count: usize;
     /// `pkcs11configPKCS11_MALLOC`.
     pub(crate) fn core_pkcs11_cfg_malloc(size: usize) -> *mut c_void;
     /// `pkcs11configPKCS11_FREE`.
