@@ -43,7 +43,7 @@ pub use info::{MechanismInfo, SessionInfo, SlotInfo, TokenInfo};
 pub use mechanism::Mechanism;
 pub use operation::Output;
 pub use store::{MemoryStore, ObjectStore};
-pub use token::Token;
+pub use token::{OperationKind, Token};
 
 /// A PKCS #11 return value (`CK_RV`) other than `CKR_OK`, carried in `Err`.
 pub type Rv = ck::Ulong;

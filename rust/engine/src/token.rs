@@ -18,6 +18,17 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use sha2::Digest;
 
+/// An operation of a session that [`Token::end_operation`] can end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperationKind {
+    /// `C_Digest*`.
+    Digest,
+    /// `C_Sign*`.
+    Sign,
+    /// `C_Verify*`.
+    Verify,
+}
+
 /// Manufacturer ID reported for the library, slot and token.
 pub const MANUFACTURER: &[u8] = b"core-pkcs11";
 /// Token model.
@@ -412,13 +423,40 @@ impl Token {
         Ok(())
     }
 
-    /// `C_Logout`.
+    /// `C_Logout`: destroys the private session objects, and gives the private token objects
+    /// new handles, so that handles the application held stay invalid after a later login.
     pub fn logout(&mut self, session: Ulong) -> CkResult<()> {
         self.session(session)?;
         if self.login.take().is_none() {
             return Err(CKR_USER_NOT_LOGGED_IN);
         }
+        self.objects
+            .retain(|_, o| o.owner.is_none() || !o.is_private());
+        let private: Vec<Ulong> = self
+            .objects
+            .iter()
+            .filter(|(_, o)| o.is_private())
+            .map(|(h, _)| *h)
+            .collect();
+        for old in private {
+            if let Some(object) = self.objects.remove(&old) {
+                self.objects.insert(self.next_object, object);
+                self.next_object += 1;
+            }
+        }
         Ok(())
+    }
+
+    /// Ends the session's operation of `kind`, if any (the C layer calls this when a call
+    /// fails before reaching the token, as every error but `CKR_BUFFER_TOO_SMALL` ends it).
+    pub fn end_operation(&mut self, session: Ulong, kind: OperationKind) {
+        if let Some(s) = self.sessions.get_mut(&session) {
+            match kind {
+                OperationKind::Digest => s.digest = None,
+                OperationKind::Sign => s.sign = None,
+                OperationKind::Verify => s.verify = None,
+            }
+        }
     }
 
     /// Checks that the session may create or change an object with these properties.

@@ -434,6 +434,41 @@ fn private_objects_need_login() {
 }
 
 #[test]
+fn logout_invalidates_private_handles_and_session_objects() {
+    let mut t = token();
+    let s = rw_user_session(&mut t);
+    let (public, private) = generate_ec(&mut t, s, b"k", true);
+    let class = ul(CKO_DATA);
+    let private_session_object = t
+        .create_object(
+            s,
+            &[
+                Attribute::new(CKA_CLASS, &class),
+                Attribute::new(CKA_PRIVATE, TRUE),
+            ],
+        )
+        .unwrap();
+    t.logout(s).unwrap();
+    t.login(s, CKU_USER, b"0000").unwrap();
+    // The old handle of the private key is gone for good; the key itself is found again.
+    assert_eq!(
+        read(&t, s, private, CKA_LABEL),
+        Err(CKR_OBJECT_HANDLE_INVALID)
+    );
+    assert_eq!(
+        read(&t, s, private_session_object, CKA_LABEL),
+        Err(CKR_OBJECT_HANDLE_INVALID)
+    );
+    let priv_class = ul(CKO_PRIVATE_KEY);
+    let found = find(&mut t, s, &[Attribute::new(CKA_CLASS, &priv_class)]);
+    assert_eq!(found.len(), 1);
+    assert_ne!(found[0], private);
+    // Public objects keep their handles.
+    assert_eq!(read(&t, s, public, CKA_LABEL).unwrap(), b"k");
+    assert!(find(&mut t, s, &[Attribute::new(CKA_CLASS, &class)]).is_empty());
+}
+
+#[test]
 fn token_objects_need_rw_session() {
     let mut t = token();
     let rw = rw_user_session(&mut t);

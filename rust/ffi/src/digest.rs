@@ -3,6 +3,7 @@
 use crate::args;
 use crate::guard;
 use crate::types::*;
+use core_pkcs11_engine::OperationKind;
 
 /// `C_DigestInit`.
 ///
@@ -33,7 +34,7 @@ pub unsafe extern "C" fn C_Digest(
     pDigest: *mut CK_BYTE,
     pulDigestLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Digest, |token| {
         // SAFETY: forwarded from the caller.
         unsafe {
             args::with_output(pData, ulDataLen, pDigest, pulDigestLen, |data, out| {
@@ -53,7 +54,7 @@ pub unsafe extern "C" fn C_DigestUpdate(
     pPart: *mut CK_BYTE,
     ulPartLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Digest, |token| {
         // SAFETY: forwarded from the caller.
         let part = unsafe { args::bytes(pPart, ulPartLen)? };
         token.digest_update(hSession, part)
@@ -71,7 +72,7 @@ pub unsafe extern "C" fn C_DigestFinal(
     pDigest: *mut CK_BYTE,
     pulDigestLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Digest, |token| {
         // SAFETY: forwarded from the caller; there is no input.
         unsafe {
             args::with_output(core::ptr::null(), 0, pDigest, pulDigestLen, |_, out| {

@@ -3,7 +3,7 @@
 //! not-initialised check, and (with `std`) a panic barrier so that no panic crosses the C ABI.
 
 use crate::global::{State, STATE};
-use crate::types::CK_RV;
+use crate::types::{CK_RV, CK_SESSION_HANDLE};
 use core_pkcs11_engine::ck::{CKR_CRYPTOKI_NOT_INITIALIZED, CKR_GENERAL_ERROR, CKR_OK};
 use core_pkcs11_engine::{CkResult, Token};
 
@@ -70,6 +70,24 @@ pub(crate) fn with_token(body: impl FnOnce(&mut Token) -> CkResult<()>) -> CK_RV
     with_state(|state| match state.token.as_mut() {
         None => CKR_CRYPTOKI_NOT_INITIALIZED,
         Some(token) => rv(body(token)),
+    })
+}
+
+/// Runs `body` with the token for a call that continues `kind` in `session`; any error but
+/// `CKR_BUFFER_TOO_SMALL` ends that operation (as PKCS #11 says for `C_Sign`, `C_Digest`,
+/// `C_Verify` and their update and final calls), including errors found in the arguments
+/// before the token was reached.
+pub(crate) fn with_operation(
+    session: CK_SESSION_HANDLE,
+    kind: core_pkcs11_engine::OperationKind,
+    body: impl FnOnce(&mut Token) -> CkResult<()>,
+) -> CK_RV {
+    with_token(|token| {
+        let result = body(token);
+        if matches!(result, Err(rv) if rv != core_pkcs11_engine::ck::CKR_BUFFER_TOO_SMALL) {
+            token.end_operation(session, kind);
+        }
+        result
     })
 }
 

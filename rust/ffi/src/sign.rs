@@ -3,6 +3,7 @@
 use crate::args;
 use crate::guard;
 use crate::types::*;
+use core_pkcs11_engine::OperationKind;
 
 /// `C_SignInit`.
 ///
@@ -34,7 +35,7 @@ pub unsafe extern "C" fn C_Sign(
     pSignature: *mut CK_BYTE,
     pulSignatureLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Sign, |token| {
         // SAFETY: forwarded from the caller.
         unsafe {
             args::with_output(
@@ -58,7 +59,7 @@ pub unsafe extern "C" fn C_SignUpdate(
     pPart: *mut CK_BYTE,
     ulPartLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Sign, |token| {
         // SAFETY: forwarded from the caller.
         let part = unsafe { args::bytes(pPart, ulPartLen)? };
         token.sign_update(hSession, part)
@@ -76,7 +77,7 @@ pub unsafe extern "C" fn C_SignFinal(
     pSignature: *mut CK_BYTE,
     pulSignatureLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Sign, |token| {
         // SAFETY: forwarded from the caller; there is no input.
         unsafe {
             args::with_output(

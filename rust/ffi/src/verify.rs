@@ -3,6 +3,7 @@
 use crate::args;
 use crate::guard;
 use crate::types::*;
+use core_pkcs11_engine::OperationKind;
 
 /// `C_VerifyInit`.
 ///
@@ -33,7 +34,7 @@ pub unsafe extern "C" fn C_Verify(
     pSignature: *mut CK_BYTE,
     ulSignatureLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Verify, |token| {
         // SAFETY: forwarded from the caller.
         let data = unsafe { args::bytes(pData, ulDataLen)? };
         // SAFETY: forwarded from the caller.
@@ -52,7 +53,7 @@ pub unsafe extern "C" fn C_VerifyUpdate(
     pPart: *mut CK_BYTE,
     ulPartLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Verify, |token| {
         // SAFETY: forwarded from the caller.
         let part = unsafe { args::bytes(pPart, ulPartLen)? };
         token.verify_update(hSession, part)
@@ -69,7 +70,7 @@ pub unsafe extern "C" fn C_VerifyFinal(
     pSignature: *mut CK_BYTE,
     ulSignatureLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_operation(hSession, OperationKind::Verify, |token| {
         // SAFETY: forwarded from the caller.
         let signature = unsafe { args::bytes(pSignature, ulSignatureLen)? };
         token.verify_final(hSession, signature)
