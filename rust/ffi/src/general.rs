@@ -84,7 +84,7 @@ unsafe fn parse_init_args(p_init_args: CK_VOID_PTR) -> Result<InitRequest, CK_RV
 fn open_token() -> Result<Token, CK_RV> {
     Token::new(
         crate::config::from_shim(),
-        crate::store::open(),
+        crate::store::open()?,
         Box::new(crate::entropy::PlatformEntropy),
     )
     .map_err(|rv| guard::rv(Err(rv)))

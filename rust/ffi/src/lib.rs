@@ -23,6 +23,7 @@ extern crate std;
 pub mod allocator;
 mod app_mutex;
 mod args;
+pub mod block_device;
 #[cfg(feature = "pal")]
 pub mod c_pal;
 pub mod config;
@@ -30,6 +31,8 @@ pub mod digest;
 pub mod entropy;
 pub mod function_list;
 pub mod general;
+#[cfg(not(target_os = "none"))]
+pub mod host_store;
 mod global;
 mod guard;
 pub mod keygen;

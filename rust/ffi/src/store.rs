@@ -1,22 +1,59 @@
-//! The choice of object store the token is opened with.
+//! The choice of object store the token is opened with at `C_Initialize`.
+//!
+//! - Built with feature `pal`: the application's corePKCS11 PAL port.
+//! - Devices (`target_os = "none"`): littlefs on the block device the application set with
+//!   `xCorePkcs11SetBlockDevice`; without one, RAM only (and a warning in the log).
+//! - Hosts: littlefs on an image file (see [`crate::host_store`]).
 
 use alloc::boxed::Box;
-use core_pkcs11_engine::ObjectStore;
+use core_pkcs11_engine::{CkResult, ObjectStore};
 
-/// The store `C_Initialize` opens the token with: the application's corePKCS11 PAL port when
-/// built with feature `pal`; otherwise an in-memory store (token objects last until
-/// `C_Finalize`) until the persistent stores are configured.
-pub(crate) fn open() -> Box<dyn ObjectStore> {
+/// Opens the store for `C_Initialize`; `CKR_DEVICE_ERROR` when the configured storage cannot
+/// be used (never a silent fallback that would lose what the application stores).
+pub(crate) fn open() -> CkResult<Box<dyn ObjectStore>> {
     #[cfg(feature = "pal")]
     {
         let known = crate::config::object_labels()
             .into_iter()
             .map(<[u8]>::to_vec)
             .collect();
-        Box::new(crate::pal_store::PalStore::new(crate::c_pal::CPal, known))
+        Ok(Box::new(crate::pal_store::PalStore::new(
+            crate::c_pal::CPal,
+            known,
+        )))
     }
-    #[cfg(not(feature = "pal"))]
+    #[cfg(all(not(feature = "pal"), target_os = "none"))]
     {
-        Box::new(core_pkcs11_engine::MemoryStore::new())
+        device_store()
+    }
+    #[cfg(all(not(feature = "pal"), not(target_os = "none")))]
+    {
+        crate::host_store::open()
+    }
+}
+
+/// littlefs on the application's block device.
+#[cfg(all(not(feature = "pal"), target_os = "none"))]
+fn device_store() -> CkResult<Box<dyn ObjectStore>> {
+    use crate::log::{log, Level};
+    use core_pkcs11_engine::ck::CKR_DEVICE_ERROR;
+    match crate::block_device::configured_device() {
+        None => {
+            log(
+                Level::Warn,
+                format_args!("no block device set: token objects last until C_Finalize"),
+            );
+            Ok(Box::new(core_pkcs11_engine::MemoryStore::new()))
+        }
+        Some(device) => match core_pkcs11_littlefs::LittlefsStore::mount(device) {
+            Ok(store) => Ok(Box::new(store)),
+            Err(failure) => {
+                log(
+                    Level::Error,
+                    format_args!("cannot mount the object store: {}", failure.error),
+                );
+                Err(CKR_DEVICE_ERROR)
+            }
+        },
     }
 }

@@ -18,7 +18,12 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Takes the process-wide test lock (a failed test does not poison it for the others).
 pub fn serial() -> MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+    let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // These tests keep token objects in RAM and never touch the user's token image; the
+    // tests of the image store set their own path. Set under the lock: no test thread is
+    // reading the environment meanwhile.
+    std::env::set_var("CORE_PKCS11_STORE", ":memory:");
+    guard
 }
 
 /// The library's function list, as a C caller gets it.

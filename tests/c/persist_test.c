@@ -1,5 +1,6 @@
 /*
- * core-pkcs11: token objects kept through a vendor PAL port (file_pal.c) survive
+ * core-pkcs11: token objects kept in the persistent store (the host image, or a
+ * vendor PAL port such as pal/file_pal.c) survive
  * a restart of the program. Run with "write" (provision) and then "read" (find,
  * sign, verify, destroy) as two processes.
  *
@@ -66,9 +67,9 @@ static void prvWrite( CK_SESSION_HANDLE xSession )
     CK_OBJECT_HANDLE xPub = 0, xPriv = 0, xCertHandle = 0;
 
     CHECK( pxList->C_GenerateKeyPair( xSession, &xMech, axPublic, 5, axPrivate, 5, &xPub, &xPriv ) == CKR_OK,
-           "C_GenerateKeyPair stores both keys through the PAL" );
+           "C_GenerateKeyPair stores both keys" );
     CHECK( pxList->C_CreateObject( xSession, axCert, 5, &xCertHandle ) == CKR_OK,
-           "C_CreateObject stores the certificate through the PAL" );
+           "C_CreateObject stores the certificate" );
 }
 
 static void prvRead( CK_SESSION_HANDLE xSession )
@@ -101,7 +102,7 @@ static void prvRead( CK_SESSION_HANDLE xSession )
     CHECK( pxList->C_VerifyInit( xSession, &xEcdsa, xPub ) == CKR_OK &&
            pxList->C_Verify( xSession, aucHash, sizeof( aucHash ), aucSig, ulSigLen ) == CKR_OK,
            "restored public key verifies" );
-    CHECK( pxList->C_DestroyObject( xSession, xCert ) == CKR_OK, "certificate destroyed through the PAL" );
+    CHECK( pxList->C_DestroyObject( xSession, xCert ) == CKR_OK, "certificate destroyed" );
 }
 
 int main( int argc,
