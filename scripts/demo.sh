@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# End-to-end example: a C application written against core_pkcs11.h only is built with
-# CMake against libcore_pkcs11.a and run. It provisions a P-256 key pair and a
-# certificate, finds them by label and class with the corePKCS11 wrappers, hashes,
-# signs and verifies, and checks the PKI helpers.
+# End-to-end demo: builds the library for the Cortex-M3 and the FreeRTOS firmware for QEMU's
+# mps2-an385 board, then boots it twice on a fresh flash image (a host file):
+#   boot 1 provisions the device through core_pkcs11.h (key pair generated on the device,
+#          device and root certificates imported) and prints the public key;
+#   boot 2 finds the persisted objects by label and class, signs with C_Sign and verifies
+#          with C_Verify, provisioning nothing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-deps.sh
-bash tests/c/run.sh >/dev/null
-echo "== running the drop-in application (tests/c/drop_in_test.c)"
-cd target/ctest-build/drop_in_test.work
-../drop_in_test
+REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build demo

@@ -31,5 +31,8 @@ test -s target/thumbv7m-none-eabi/release/libcore_pkcs11.a
 step "cargo test (workspace)"
 cargo test --workspace
 
+step "FreeRTOS firmware on QEMU mps2-an385: functional test, both boots, size report"
+REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build test demo bench size
+
 step "C drop-in tests (CMake + ctest)"
 bash tests/c/run.sh

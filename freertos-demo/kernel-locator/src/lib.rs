@@ -1,0 +1,1 @@
+//! Empty: this crate only exists to locate the freertos-next crate (see Cargo.toml).
