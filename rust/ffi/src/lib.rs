@@ -31,10 +31,10 @@ pub mod digest;
 pub mod entropy;
 pub mod function_list;
 pub mod general;
-#[cfg(not(target_os = "none"))]
-pub mod host_store;
 mod global;
 mod guard;
+#[cfg(not(target_os = "none"))]
+pub mod host_store;
 pub mod keygen;
 mod lock;
 pub mod log;
