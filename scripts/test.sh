@@ -31,6 +31,9 @@ test -s target/thumbv7m-none-eabi/release/libcore_pkcs11.a
 step "cargo test (workspace)"
 cargo test --workspace
 
+step "host benchmark, a few iterations (proves it runs; no timing is asserted)"
+bash scripts/bench/host.sh --quick
+
 step "FreeRTOS firmware on QEMU mps2-an385: functional test, both boots, size report"
 REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build test demo bench size
 

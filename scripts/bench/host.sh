@@ -11,8 +11,10 @@
 #
 # Installs softhsm2 (Debian package) if missing, builds core-pkcs11 with the benchmark
 # configuration (scripts/bench/config: 256 objects, 64 sessions) into target/bench so the
-# normal build's configuration is untouched, builds the benchmark, and runs it on both
-# modules with a fresh SoftHSMv2 token directory. The chart needs matplotlib (PyPI),
+# normal build's configuration is untouched, builds the benchmark, and runs it on
+# core-pkcs11 (token objects in RAM: CORE_PKCS11_STORE=:memory:), core-pkcs11-littlefs (the
+# same module with its littlefs image-file store, a fresh image) and SoftHSMv2 (file object
+# store, a fresh token directory). Ratios are core-pkcs11 / softhsm2. The chart needs matplotlib (PyPI),
 # installed with pip if missing. Nothing here judges the timings: the run fails only on a
 # wrong result or a setup error.
 set -euo pipefail
@@ -65,10 +67,16 @@ slots.removable = false
 EOF
 export SOFTHSM2_CONF="$WORK/softhsm2.conf"
 # core-pkcs11 keeps token objects in memory for the benchmark (ignored by modules that do not
-# know the variable).
+# know the variable); the littlefs variant gets an image file of its own.
 export CORE_PKCS11_STORE=:memory:
 
-MODULES=(--module "core-pkcs11=$OURS_MODULE" --module "softhsm2=$SOFTHSM_MODULE")
+MODULES=(
+    --module "core-pkcs11=$OURS_MODULE"
+    --module "core-pkcs11-littlefs=$OURS_MODULE"
+    --env "core-pkcs11-littlefs:CORE_PKCS11_STORE=$WORK/core-pkcs11.img"
+    --module "softhsm2=$SOFTHSM_MODULE"
+    --ours core-pkcs11 --baseline softhsm2
+)
 
 if [[ $QUICK -eq 1 ]]; then
     step "benchmark (quick)"
@@ -91,8 +99,9 @@ ROUNDS=3
     echo "do not edit. Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'),"
     echo "$(nproc) cores, Linux $(uname -r). SoftHSMv2 $(dpkg-query -W -f='${Version}' softhsm2 2>/dev/null || echo '?')"
     echo "(file object store, fresh token); core-pkcs11 $(git describe --always --dirty 2>/dev/null || echo "?")"
-    echo "built with scripts/bench/config (release profile). Keys and search objects are token"
-    echo "objects. Each figure is the best of $ROUNDS rounds (modules alternating, ~1 s per"
+    echo "built with scripts/bench/config (release profile), run with token objects in RAM"
+    echo "(core-pkcs11) and in its littlefs image-file store (core-pkcs11-littlefs, fresh"
+    echo "image). Keys and search objects are token objects. Each figure is the best of $ROUNDS rounds (modules alternating, ~1 s per"
     echo "operation each). Ratio > 1: core-pkcs11 is faster. See [README.md](README.md) for the"
     echo "method and caveats."
     echo
