@@ -50,6 +50,8 @@
 #                                both), e.g. -DCORE_PKCS11_CARGO_FEATURES=ecdsa.
 #                                Bare-metal targets (thumbv*-none-*) are detected
 #                                by the library itself: no feature is needed.
+#   CORE_PKCS11_CARGO_PROFILE    Cargo profile. Default: "device" (size) for
+#                                bare-metal targets, "release" (speed) else.
 #   CORE_PKCS11_CARGO            The cargo executable (found on PATH or in
 #                                ~/.cargo/bin by default).
 #   CORE_PKCS11_CARGO_TARGET_DIR Cargo's target directory. Default: target/ at
@@ -183,15 +185,25 @@ endif()
 # The cargo build step
 # ---------------------------------------------------------------------------
 
+# Cargo profile: "device" (optimised for size) for bare-metal targets, "release"
+# (optimised for speed) otherwise; CORE_PKCS11_CARGO_PROFILE overrides.
+if(NOT "${CORE_PKCS11_CARGO_PROFILE}" STREQUAL "")
+    set(_core_pkcs11_profile "${CORE_PKCS11_CARGO_PROFILE}")
+elseif(CORE_PKCS11_RUST_TARGET_TRIPLE MATCHES "-none-")
+    set(_core_pkcs11_profile device)
+else()
+    set(_core_pkcs11_profile release)
+endif()
+
 set(_core_pkcs11_cargo_cmd
-    "${CORE_PKCS11_CARGO}" build --release -p core-pkcs11
+    "${CORE_PKCS11_CARGO}" build --profile "${_core_pkcs11_profile}" -p core-pkcs11
     --manifest-path "${CORE_PKCS11_ROOT_DIR}/Cargo.toml"
     --target-dir "${CORE_PKCS11_CARGO_TARGET_DIR}")
 
-set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/release")
+set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/${_core_pkcs11_profile}")
 if(NOT "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
     list(APPEND _core_pkcs11_cargo_cmd --target "${CORE_PKCS11_RUST_TARGET_TRIPLE}")
-    set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/${CORE_PKCS11_RUST_TARGET_TRIPLE}/release")
+    set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/${CORE_PKCS11_RUST_TARGET_TRIPLE}/${_core_pkcs11_profile}")
 endif()
 
 

@@ -17,16 +17,16 @@ step "cargo clippy (host, all targets)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo clippy (Cortex-M3)"
-cargo clippy -p core-pkcs11 --release --target thumbv7m-none-eabi -- -D warnings
+cargo clippy -p core-pkcs11 --profile device --target thumbv7m-none-eabi -- -D warnings
 
 step "feature subsets build"
 cargo check -q -p core-pkcs11-engine --no-default-features --features ecdsa
 cargo check -q -p core-pkcs11-engine --no-default-features --features rsa
-cargo build -q -p core-pkcs11 --release --target thumbv7m-none-eabi --no-default-features --features ecdsa
+cargo build -q -p core-pkcs11 --profile device --target thumbv7m-none-eabi --no-default-features --features ecdsa
 
 step "Cortex-M3 static library"
-cargo build -p core-pkcs11 --release --target thumbv7m-none-eabi
-test -s target/thumbv7m-none-eabi/release/libcore_pkcs11.a
+cargo build -p core-pkcs11 --profile device --target thumbv7m-none-eabi
+test -s target/thumbv7m-none-eabi/device/libcore_pkcs11.a
 
 step "cargo test (workspace)"
 cargo test --workspace
