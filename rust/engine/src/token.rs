@@ -199,7 +199,7 @@ impl Token {
         TokenInfo {
             label: self.state.label,
             manufacturer_id: blank_padded(MANUFACTURER),
-            model: blank_padded(MODEL),
+            model: self.model(),
             serial_number: self.state.serial_number(),
             flags: self.token_flags(),
             max_session_count: max,
@@ -216,6 +216,20 @@ impl Token {
             firmware_version: version(),
             utc_time: [b' '; 16],
         }
+    }
+
+    /// `CK_TOKEN_INFO.model`: the model name, or, when stored records could not be read
+    /// at start-up, how many (so that `C_GetTokenInfo` shows the damage).
+    fn model(&self) -> [u8; 16] {
+        if self.damaged_records == 0 {
+            return blank_padded(MODEL);
+        }
+        let mut text = alloc::string::String::new();
+        let _ = core::fmt::write(
+            &mut text,
+            format_args!("{} bad records", self.damaged_records.min(9999)),
+        );
+        blank_padded(text.as_bytes())
     }
 
     fn token_flags(&self) -> Ulong {

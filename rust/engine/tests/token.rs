@@ -908,6 +908,7 @@ fn damaged_records_are_skipped() {
     store.0.lock().unwrap().save(77, b"not a record").unwrap();
     let mut t = token_with(store.clone());
     assert_eq!(t.damaged_records(), 1);
+    assert_eq!(&t.token_info().model, b"1 bad records   ");
     let s = rw_user_session(&mut t);
     assert_eq!(find(&mut t, s, &[]).len(), 2);
 }

@@ -82,12 +82,22 @@ unsafe fn parse_init_args(p_init_args: CK_VOID_PTR) -> Result<InitRequest, CK_RV
 /// Opens the token with the application's configuration, the chosen store and the
 /// platform's entropy.
 fn open_token() -> Result<Token, CK_RV> {
-    Token::new(
+    let token = Token::new(
         crate::config::from_shim(),
         crate::store::open()?,
         Box::new(crate::entropy::PlatformEntropy),
     )
-    .map_err(|rv| guard::rv(Err(rv)))
+    .map_err(|rv| guard::rv(Err(rv)))?;
+    if token.damaged_records() > 0 {
+        crate::log::log(
+            crate::log::Level::Warn,
+            format_args!(
+                "{} stored record(s) could not be read and were skipped",
+                token.damaged_records()
+            ),
+        );
+    }
+    Ok(token)
 }
 
 /// `C_Initialize`: opens the token. `pInitArgs` is NULL or a `CK_C_INITIALIZE_ARGS` whose

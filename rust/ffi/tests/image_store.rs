@@ -202,3 +202,37 @@ fn an_unusable_image_fails_initialize() {
     );
     let _ = std::fs::remove_dir_all(image.parent().unwrap());
 }
+
+#[test]
+fn a_damaged_record_is_skipped_and_reported() {
+    use core_pkcs11_littlefs::{FileBlockDevice, Geometry, LittlefsStore};
+    let image = temp_image("damaged");
+    let lib = initialize_with(&image);
+    let api = lib.api();
+    let h = lib.user_session();
+    let data = CKO_DATA;
+    api.create(
+        h,
+        &[
+            attr_ulong(CKA_CLASS, &data),
+            attr_bytes(CKA_LABEL, b"kept"),
+            attr_bool(CKA_TOKEN, &TRUE),
+        ],
+    )
+    .unwrap();
+    finalize(&lib);
+    drop(lib);
+    {
+        // Plant a record that is not one, as damage or a foreign writer would.
+        let device = FileBlockDevice::open(&image, Geometry::DEFAULT).unwrap();
+        let mut store = LittlefsStore::mount(device).unwrap();
+        store.write_file("/p11/00000063", b"not a record").unwrap();
+    }
+    let lib = initialize_with(&image);
+    let api = lib.api();
+    assert_eq!(&api.token_info().model, b"1 bad records   ");
+    let h = lib.open_session();
+    assert_eq!(api.find_all(h, &[attr_bytes(CKA_LABEL, b"kept")]).len(), 1);
+    finalize(&lib);
+    let _ = std::fs::remove_dir_all(image.parent().unwrap());
+}
