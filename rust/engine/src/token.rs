@@ -807,38 +807,18 @@ impl Token {
         data: &[u8],
         out: Option<&mut [u8]>,
     ) -> CkResult<Output> {
-        let op = self
-            .session(session)?
-            .sign
-            .as_ref()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if op.updated {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
+        self.check_single_part(session, OperationKind::Sign)?;
         self.finish_sign(session, Some(data), out)
     }
 
     /// `C_SignUpdate` (hash-and-sign mechanisms only; others end with `CKR_MECHANISM_INVALID`).
     pub fn sign_update(&mut self, session: Ulong, data: &[u8]) -> CkResult<()> {
-        let s = self.session_mut(session)?;
-        let op = s.sign.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if !op.scheme.hashes() {
-            s.sign = None;
-            return Err(CKR_MECHANISM_INVALID);
-        }
-        op.hasher.update(data);
-        op.updated = true;
-        Ok(())
+        self.update_signature(session, OperationKind::Sign, data)
     }
 
     /// `C_SignFinal`. `out` is `None` for a length query.
     pub fn sign_final(&mut self, session: Ulong, out: Option<&mut [u8]>) -> CkResult<Output> {
-        let s = self.session_mut(session)?;
-        let op = s.sign.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if !op.scheme.hashes() {
-            s.sign = None;
-            return Err(CKR_MECHANISM_INVALID);
-        }
+        self.check_multi_part(session, OperationKind::Sign)?;
         self.finish_sign(session, None, out)
     }
 
@@ -882,39 +862,70 @@ impl Token {
 
     /// `C_Verify` (single part): `Err(CKR_SIGNATURE_INVALID)` for a wrong signature.
     pub fn verify(&mut self, session: Ulong, data: &[u8], signature: &[u8]) -> CkResult<()> {
-        let op = self
-            .session(session)?
-            .verify
-            .as_ref()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if op.updated {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
+        self.check_single_part(session, OperationKind::Verify)?;
         self.finish_verify(session, Some(data), signature)
     }
 
     /// `C_VerifyUpdate` (hash-and-verify mechanisms only).
     pub fn verify_update(&mut self, session: Ulong, data: &[u8]) -> CkResult<()> {
-        let s = self.session_mut(session)?;
-        let op = s.verify.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if !op.scheme.hashes() {
-            s.verify = None;
-            return Err(CKR_MECHANISM_INVALID);
-        }
-        op.hasher.update(data);
-        op.updated = true;
-        Ok(())
+        self.update_signature(session, OperationKind::Verify, data)
     }
 
     /// `C_VerifyFinal`.
     pub fn verify_final(&mut self, session: Ulong, signature: &[u8]) -> CkResult<()> {
-        let s = self.session_mut(session)?;
-        let op = s.verify.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if !op.scheme.hashes() {
-            s.verify = None;
-            return Err(CKR_MECHANISM_INVALID);
-        }
+        self.check_multi_part(session, OperationKind::Verify)?;
         self.finish_verify(session, None, signature)
+    }
+
+    /// The session's sign or verify operation slot.
+    fn signature_slot(
+        &mut self,
+        session: Ulong,
+        kind: OperationKind,
+    ) -> CkResult<&mut Option<SignatureOp>> {
+        let s = self.session_mut(session)?;
+        Ok(match kind {
+            OperationKind::Verify => &mut s.verify,
+            _ => &mut s.sign,
+        })
+    }
+
+    /// A single-part call is refused once parts were given to `*Update`.
+    fn check_single_part(&mut self, session: Ulong, kind: OperationKind) -> CkResult<()> {
+        let op = self.signature_slot(session, kind)?.as_ref();
+        match op {
+            None => Err(CKR_OPERATION_NOT_INITIALIZED),
+            Some(op) if op.updated => Err(CKR_OPERATION_ACTIVE),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// `*Update` and `*Final` need a hash-and-sign mechanism; otherwise the operation ends.
+    fn check_multi_part(&mut self, session: Ulong, kind: OperationKind) -> CkResult<()> {
+        let slot = self.signature_slot(session, kind)?;
+        match slot.as_ref() {
+            None => Err(CKR_OPERATION_NOT_INITIALIZED),
+            Some(op) if !op.scheme.hashes() => {
+                *slot = None;
+                Err(CKR_MECHANISM_INVALID)
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Hashes a part of the data of a sign or verify operation.
+    fn update_signature(
+        &mut self,
+        session: Ulong,
+        kind: OperationKind,
+        data: &[u8],
+    ) -> CkResult<()> {
+        self.check_multi_part(session, kind)?;
+        if let Some(op) = self.signature_slot(session, kind)?.as_mut() {
+            op.hasher.update(data);
+            op.updated = true;
+        }
+        Ok(())
     }
 
     /// `C_GenerateKeyPair`; returns (public key handle, private key handle).
