@@ -12,6 +12,14 @@
 #   bench   run bench under -icount shift=0 (instruction counts)
 #   size    print the size report (size-report.sh)
 #   all     build test demo bench size (the default)
+#   tls-import      TLS flow 1: key and certificate made on the host, imported,
+#                   the device connects to a local mosquitto and publishes
+#   tls-device-key  TLS flow 2 (the TLS demo): key generated in the token,
+#                   PKCS #10 request signed with C_Sign, CA-signed
+#                   certificate imported, connect and publish twice
+#   tls-test        both TLS flows, the negative and audit tests
+#                   (freertos-demo/tls/run.sh; "N passed, M failed")
+#   tls-size        flash and RAM of the TLS firmware by component
 #
 # Environment:
 #   FREERTOS_DEMO_BUILD_DIR  build directory (default <repo>/target/freertos-demo-build)
@@ -116,7 +124,9 @@ cmd_build() {
 # weak single-caller defaults: nm says T (strong) rather than W (weak).
 check_port_symbols() {
     local nm="${ARM_NONE_EABI_PREFIX:-arm-none-eabi-}nm" image hook symbols
-    for image in pkcs11_test provision_demo bench; do
+    local images=(pkcs11_test provision_demo bench)
+    [ -f "${build_dir}/tls_client.elf" ] && images+=(tls_client tls_client_audit)
+    for image in "${images[@]}"; do
         symbols="$("${nm}" "${build_dir}/${image}.elf")"
         for hook in pvCorePkcs11MutexCreate vCorePkcs11MutexLock vCorePkcs11MutexUnlock vCorePkcs11MutexDestroy mbedtls_hardware_poll; do
             grep -q " T ${hook}\$" <<<"${symbols}" \
@@ -214,8 +224,12 @@ for c in "${commands[@]}"; do
         bench) cmd_bench ;;
         size) cmd_size ;;
         all) cmd_build; cmd_test; cmd_demo; cmd_bench; cmd_size ;;
-        -h|--help|help) sed -n '2,25p' "$0"; exit 0 ;;
-        *) fail "unknown command '${c}' (build, test, demo, bench, size, all)" ;;
+        tls-import) step "TLS flow 1 (import)"; bash "${script_dir}/tls/run.sh" import || fail "tls-import" ;;
+        tls-device-key) step "TLS flow 2 (on-device key)"; bash "${script_dir}/tls/run.sh" device-key || fail "tls-device-key" ;;
+        tls-test) step "TLS tests"; bash "${script_dir}/tls/run.sh" test || fail "tls-test" ;;
+        tls-size) bash "${script_dir}/tls/run.sh" size ;;
+        -h|--help|help) sed -n '2,35p' "$0"; exit 0 ;;
+        *) fail "unknown command '${c}' (build, test, demo, bench, size, all, tls-import, tls-device-key, tls-test, tls-size)" ;;
     esac
 done
 

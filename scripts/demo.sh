@@ -5,8 +5,12 @@
 #          device and root certificates imported) and prints the public key;
 #   boot 2 finds the persisted objects by label and class, signs with C_Sign and verifies
 #          with C_Verify, provisioning nothing.
+# Then TLS client authentication with the key in the token (flow 2 of freertos-demo/tls):
+# the device generates its key, has a local CA sign its CSR (made with C_Sign), and connects
+# with TLS 1.3 to a local mosquitto, the CertificateVerify signed by C_Sign; a subscriber on
+# the host shows the message the device published.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-deps.sh
-REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build demo
+REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build demo tls-device-key

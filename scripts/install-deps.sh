@@ -10,6 +10,8 @@ command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v arm-none-eabi-gcc >/dev/null || need_apt+=(gcc-arm-none-eabi)
 command -v qemu-system-arm >/dev/null || need_apt+=(qemu-system-arm)
+command -v mosquitto >/dev/null || need_apt+=(mosquitto)
+command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
 [ -e /usr/lib/arm-none-eabi/newlib/libc.a ] || need_apt+=(libnewlib-arm-none-eabi)
 # bindgen (littlefs2-sys) needs libclang, and clang's headers for bare-metal targets.
 compgen -G "/usr/lib/llvm-*/lib/libclang.so*" >/dev/null || need_apt+=(libclang-dev)

@@ -34,8 +34,8 @@ cargo test --workspace
 step "host benchmark, a few iterations (proves it runs; no timing is asserted)"
 bash scripts/bench/host.sh --quick
 
-step "FreeRTOS firmware on QEMU mps2-an385: functional test, both boots, size report"
-REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build test demo bench size
+step "FreeRTOS firmware on QEMU mps2-an385: functional test, both boots, TLS flows, bench, size"
+REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build test demo tls-test bench size
 
 step "C drop-in tests (CMake + ctest)"
 bash tests/c/run.sh
