@@ -37,5 +37,8 @@ bash scripts/bench/host.sh --quick
 step "FreeRTOS firmware on QEMU mps2-an385: functional test, both boots, TLS flows, bench, size"
 REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build test demo tls-test bench size
 
+step "core-pkcs11-tool and the standard PKCS #11 consumers (tests/consumers)"
+bash tests/consumers/run.sh
+
 step "C drop-in tests (CMake + ctest)"
 bash tests/c/run.sh

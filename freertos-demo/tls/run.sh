@@ -30,11 +30,12 @@
 # Environment:
 #   FREERTOS_DEMO_BUILD_DIR  build directory (default <repo>/target/freertos-demo-build)
 #   QEMU_TIMEOUT             seconds per QEMU run (default 120)
-#   TLS_PROVISION            "firmware" (default): certificates (and in flow 1
-#                            the key) go into the token image through a
-#                            firmware boot that imports host files;
-#                            "tool": through the host tool
-#                            (cargo run -p core-pkcs11-tool -- --image ...)
+#   TLS_PROVISION            "tool" (default): the key (flow 1) and the
+#                            certificates go into the device image through the
+#                            host tool (cargo run -p core-pkcs11-tool --
+#                            --image ...), as a factory would; "firmware":
+#                            through a firmware boot that imports host files
+#                            with C_CreateObject
 #   KEEP_WORK                1: keep the temporary directory (CA, broker
 #                            config and log, token images)
 #
@@ -49,7 +50,7 @@ repo_root="$(cd "${script_dir}/../.." && pwd)"
 build_dir="${FREERTOS_DEMO_BUILD_DIR:-${repo_root}/target/freertos-demo-build}"
 log_dir="${build_dir}/logs/tls"
 qemu_timeout="${QEMU_TIMEOUT:-120}"
-provision_mode="${TLS_PROVISION:-firmware}"
+provision_mode="${TLS_PROVISION:-tool}"
 
 SERVER_NAME="broker.core-pkcs11.test"
 ORG="core-pkcs11 demo"
