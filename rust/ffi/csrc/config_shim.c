@@ -13,47 +13,6 @@
 #include "core_pkcs11_config.h"
 #include "core_pkcs11_config_defaults.h"
 
-/* Fallbacks for macros an older core_pkcs11_config_defaults.h may not define. */
-#ifndef pkcs11configPKCS11_MALLOC
-    #define pkcs11configPKCS11_MALLOC    malloc
-#endif
-#ifndef pkcs11configPKCS11_FREE
-    #define pkcs11configPKCS11_FREE    free
-#endif
-#ifndef pkcs11configPKCS11_DEFAULT_USER_PIN
-    #define pkcs11configPKCS11_DEFAULT_USER_PIN    "0000"
-#endif
-#ifndef pkcs11configMAX_SESSIONS
-    #define pkcs11configMAX_SESSIONS    10
-#endif
-#ifndef pkcs11configMAX_NUM_OBJECTS
-    #define pkcs11configMAX_NUM_OBJECTS    6
-#endif
-#ifndef pkcs11configMAX_LABEL_LENGTH
-    #define pkcs11configMAX_LABEL_LENGTH    32
-#endif
-#ifndef pkcs11configMIN_PIN_LENGTH
-    #define pkcs11configMIN_PIN_LENGTH    4
-#endif
-#ifndef pkcs11configMAX_PIN_LENGTH
-    #define pkcs11configMAX_PIN_LENGTH    32
-#endif
-#ifndef pkcs11configMAX_LOGIN_ATTEMPTS
-    #define pkcs11configMAX_LOGIN_ATTEMPTS    10
-#endif
-#ifndef LogError
-    #define LogError( message )
-#endif
-#ifndef LogWarn
-    #define LogWarn( message )
-#endif
-#ifndef LogInfo
-    #define LogInfo( message )
-#endif
-#ifndef LogDebug
-    #define LogDebug( message )
-#endif
-
 /* Declarations, so that -Wmissing-declarations style checks are satisfied. */
 extern const char core_pkcs11_cfg_default_user_pin[];
 extern const size_t core_pkcs11_cfg_default_user_pin_len;
