@@ -106,6 +106,7 @@ pub const CKK_RSA: Ulong = 0;
 pub const CKK_EC: Ulong = 3;
 pub const CKK_GENERIC_SECRET: Ulong = 0x10;
 pub const CKK_AES: Ulong = 0x1F;
+pub const CKK_SHA256_HMAC: Ulong = 0x2B;
 
 // Certificate types and categories.
 pub const CKC_X_509: Ulong = 0;
@@ -184,6 +185,7 @@ pub const CKM_RSA_X_509: Ulong = 0x0003;
 pub const CKM_SHA256_RSA_PKCS: Ulong = 0x0040;
 pub const CKM_SHA256: Ulong = 0x0250;
 pub const CKM_SHA256_HMAC: Ulong = 0x0251;
+pub const CKM_SHA256_HMAC_GENERAL: Ulong = 0x0252;
 pub const CKM_EC_KEY_PAIR_GEN: Ulong = 0x1040;
 pub const CKM_ECDSA: Ulong = 0x1041;
 pub const CKM_ECDSA_SHA256: Ulong = 0x1044;

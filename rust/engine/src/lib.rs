@@ -24,6 +24,7 @@ pub mod drbg;
 pub mod entropy;
 pub mod info;
 pub mod key;
+pub mod mac;
 pub mod mechanism;
 pub mod object;
 pub mod operation;

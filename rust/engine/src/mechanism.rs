@@ -41,6 +41,9 @@ pub const SUPPORTED: &[Ulong] = &[
     CKM_RSA_PKCS,
     #[cfg(feature = "rsa")]
     CKM_SHA256_RSA_PKCS,
+    CKM_SHA256_HMAC,
+    #[cfg(feature = "cmac")]
+    CKM_AES_CMAC,
 ];
 
 /// `C_GetMechanismInfo` for `kind`, or `CKR_MECHANISM_INVALID` if the token lacks it.
@@ -61,6 +64,14 @@ pub fn info(kind: Ulong) -> CkResult<MechanismInfo> {
         ),
         #[cfg(feature = "rsa")]
         CKM_RSA_PKCS | CKM_SHA256_RSA_PKCS => (RSA_MIN_BITS, RSA_MAX_BITS, CKF_SIGN | CKF_VERIFY),
+        // Key sizes of MAC keys are in bytes.
+        CKM_SHA256_HMAC => (
+            crate::mac::HMAC_MIN_KEY_LEN as Ulong,
+            crate::mac::HMAC_MAX_KEY_LEN as Ulong,
+            CKF_SIGN | CKF_VERIFY,
+        ),
+        #[cfg(feature = "cmac")]
+        CKM_AES_CMAC => (16, 32, CKF_SIGN | CKF_VERIFY),
         _ => return Err(CKR_MECHANISM_INVALID),
     };
     Ok(MechanismInfo {

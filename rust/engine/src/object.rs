@@ -258,6 +258,13 @@ impl Object {
                 let key = crate::key::rsa_private_from_parts(&parts)?;
                 self.key = Some(KeyMaterial::RsaPrivate(Box::new(key)));
             }
+            ObjectKind::HmacKey | ObjectKind::AesKey => {
+                let len = self.get(CKA_VALUE).unwrap_or_default().len();
+                if !crate::mac::key_length_ok(self.kind, len) {
+                    return Err(CKR_ATTRIBUTE_VALUE_INVALID);
+                }
+                self.set(CKA_VALUE_LEN, ulong_bytes(len as Ulong));
+            }
             #[allow(unreachable_patterns)]
             _ => return Err(CKR_ATTRIBUTE_VALUE_INVALID),
         }

@@ -70,6 +70,10 @@ pub enum SignatureScheme {
     RsaPkcs,
     /// `CKM_SHA256_RSA_PKCS`: DigestInfo of SHA-256 of the data.
     Sha256RsaPkcs,
+    /// `CKM_SHA256_HMAC`: HMAC-SHA256 with a secret key.
+    HmacSha256,
+    /// `CKM_AES_CMAC`: AES-CMAC with an AES key.
+    AesCmac,
 }
 
 impl SignatureScheme {
@@ -84,6 +88,9 @@ impl SignatureScheme {
             CKM_RSA_PKCS => Some(SignatureScheme::RsaPkcs),
             #[cfg(feature = "rsa")]
             CKM_SHA256_RSA_PKCS => Some(SignatureScheme::Sha256RsaPkcs),
+            CKM_SHA256_HMAC => Some(SignatureScheme::HmacSha256),
+            #[cfg(feature = "cmac")]
+            CKM_AES_CMAC => Some(SignatureScheme::AesCmac),
             _ => None,
         }
         .ok_or(CKR_MECHANISM_INVALID)?;
@@ -98,14 +105,24 @@ impl SignatureScheme {
         match self {
             SignatureScheme::Ecdsa | SignatureScheme::EcdsaSha256 => CKK_EC,
             SignatureScheme::RsaPkcs | SignatureScheme::Sha256RsaPkcs => CKK_RSA,
+            SignatureScheme::HmacSha256 => CKK_GENERIC_SECRET,
+            SignatureScheme::AesCmac => CKK_AES,
         }
     }
 
-    /// True for the hash-and-sign schemes, which take data in several parts.
+    /// True for the MAC schemes, which sign and verify with one secret key.
+    pub fn is_mac(self) -> bool {
+        matches!(self, SignatureScheme::HmacSha256 | SignatureScheme::AesCmac)
+    }
+
+    /// True for the schemes that take data in several parts (hash-and-sign, and MACs).
     pub fn hashes(self) -> bool {
         matches!(
             self,
-            SignatureScheme::EcdsaSha256 | SignatureScheme::Sha256RsaPkcs
+            SignatureScheme::EcdsaSha256
+                | SignatureScheme::Sha256RsaPkcs
+                | SignatureScheme::HmacSha256
+                | SignatureScheme::AesCmac
         )
     }
 
@@ -131,6 +148,8 @@ pub struct SignatureOp {
     pub key: Ulong,
     /// Running hash (hash-and-sign schemes).
     pub hasher: Sha256,
+    /// Running MAC (MAC schemes), keyed at `*Init`.
+    pub mac: Option<crate::mac::MacState>,
     /// True once an `*Update` call was made (single-part calls are then refused).
     pub updated: bool,
 }
@@ -143,6 +162,7 @@ impl SignatureOp {
             mechanism,
             key,
             hasher: Sha256::new(),
+            mac: None,
             updated: false,
         }
     }

@@ -232,6 +232,32 @@ const PRIVATE_KEY: &[Rule] = &[
     ),
 ];
 
+const SECRET_KEY: &[Rule] = &[
+    rule(CKA_SENSITIVE, V::Bool, O::Optional, M::OnlyToTrue, D::True),
+    rule(CKA_ENCRYPT, V::Bool, O::Optional, M::Yes, D::False),
+    rule(CKA_DECRYPT, V::Bool, O::Optional, M::Yes, D::False),
+    rule(CKA_SIGN, V::Bool, O::Optional, M::Yes, D::True),
+    rule(CKA_VERIFY, V::Bool, O::Optional, M::Yes, D::True),
+    rule(CKA_WRAP, V::Bool, O::Optional, M::Yes, D::False),
+    rule(CKA_UNWRAP, V::Bool, O::Optional, M::Yes, D::False),
+    rule(
+        CKA_EXTRACTABLE,
+        V::Bool,
+        O::Optional,
+        M::OnlyToFalse,
+        D::False,
+    ),
+    rule(CKA_ALWAYS_SENSITIVE, V::Bool, O::Computed, M::No, D::None),
+    rule(CKA_NEVER_EXTRACTABLE, V::Bool, O::Computed, M::No, D::None),
+    rule(CKA_WRAP_WITH_TRUSTED, V::Bool, O::Optional, M::No, D::False),
+    rule(CKA_TRUSTED, V::Bool, O::Optional, M::No, D::False),
+];
+
+const SECRET_VALUE: &[Rule] = &[
+    secret(CKA_VALUE, O::Required),
+    rule(CKA_VALUE_LEN, V::Ulong, O::Computed, M::No, D::None),
+];
+
 const EC_PUBLIC: &[Rule] = &[
     rule(
         CKA_EC_PARAMS,
@@ -318,6 +344,10 @@ pub enum ObjectKind {
     RsaPublicKey,
     /// `CKO_PRIVATE_KEY` of type `CKK_RSA`.
     RsaPrivateKey,
+    /// `CKO_SECRET_KEY` of type `CKK_GENERIC_SECRET` or `CKK_SHA256_HMAC` (HMAC keys).
+    HmacKey,
+    /// `CKO_SECRET_KEY` of type `CKK_AES`.
+    AesKey,
 }
 
 impl ObjectKind {
@@ -366,6 +396,14 @@ impl ObjectKind {
                 PRIVATE_KEY,
                 RSA_PRIVATE,
             ],
+            ObjectKind::HmacKey | ObjectKind::AesKey => [
+                STORAGE,
+                PRIVATE_BY_DEFAULT,
+                EMPTY,
+                KEY,
+                SECRET_KEY,
+                SECRET_VALUE,
+            ],
         }
     }
 
@@ -386,6 +424,7 @@ impl ObjectKind {
             ObjectKind::X509Certificate => CKO_CERTIFICATE,
             ObjectKind::EcPublicKey | ObjectKind::RsaPublicKey => CKO_PUBLIC_KEY,
             ObjectKind::EcPrivateKey | ObjectKind::RsaPrivateKey => CKO_PRIVATE_KEY,
+            ObjectKind::HmacKey | ObjectKind::AesKey => CKO_SECRET_KEY,
         }
     }
 
@@ -394,13 +433,22 @@ impl ObjectKind {
         match self {
             ObjectKind::EcPublicKey | ObjectKind::EcPrivateKey => Some(CKK_EC),
             ObjectKind::RsaPublicKey | ObjectKind::RsaPrivateKey => Some(CKK_RSA),
+            ObjectKind::HmacKey => Some(CKK_GENERIC_SECRET),
+            ObjectKind::AesKey => Some(CKK_AES),
             _ => None,
         }
     }
 
-    /// True for private keys (objects holding secret attributes).
+    /// True for private and secret keys (objects holding secret attributes, with
+    /// `CKA_SENSITIVE`, `CKA_EXTRACTABLE` and their history).
     pub fn is_private_key(self) -> bool {
-        matches!(self, ObjectKind::EcPrivateKey | ObjectKind::RsaPrivateKey)
+        matches!(
+            self,
+            ObjectKind::EcPrivateKey
+                | ObjectKind::RsaPrivateKey
+                | ObjectKind::HmacKey
+                | ObjectKind::AesKey
+        )
     }
 }
 
@@ -493,6 +541,12 @@ pub fn object_kind(class: Ulong, template: &[Attribute<'_>]) -> CkResult<ObjectK
                 Some(_) => Err(CKR_ATTRIBUTE_VALUE_INVALID),
             }
         }
+        CKO_SECRET_KEY => match find_ulong(template, CKA_KEY_TYPE)? {
+            None => Err(CKR_TEMPLATE_INCOMPLETE),
+            Some(CKK_GENERIC_SECRET | CKK_SHA256_HMAC) => Ok(ObjectKind::HmacKey),
+            Some(CKK_AES) if cfg!(feature = "cmac") => Ok(ObjectKind::AesKey),
+            Some(_) => Err(CKR_ATTRIBUTE_VALUE_INVALID),
+        },
         _ => Err(CKR_ATTRIBUTE_VALUE_INVALID),
     }
 }
@@ -514,6 +568,8 @@ mod tests {
             ObjectKind::EcPrivateKey,
             ObjectKind::RsaPublicKey,
             ObjectKind::RsaPrivateKey,
+            ObjectKind::HmacKey,
+            ObjectKind::AesKey,
         ] {
             assert!(k.rule(CKA_CLASS).is_some());
             let kinds: alloc::vec::Vec<Ulong> = k.all_rules().map(|r| r.kind).collect();
@@ -604,7 +660,13 @@ mod tests {
         );
         assert_eq!(
             object_kind(CKO_SECRET_KEY, &[]),
-            Err(CKR_ATTRIBUTE_VALUE_INVALID)
+            Err(CKR_TEMPLATE_INCOMPLETE)
         );
+        let hmac = ul(CKK_SHA256_HMAC);
+        assert_eq!(
+            object_kind(CKO_SECRET_KEY, &[Attribute::new(CKA_KEY_TYPE, &hmac)]),
+            Ok(ObjectKind::HmacKey)
+        );
+        assert_eq!(object_kind(0x1234, &[]), Err(CKR_ATTRIBUTE_VALUE_INVALID));
     }
 }

@@ -723,9 +723,21 @@ impl Token {
     ) -> CkResult<SignatureOp> {
         let object = self.object(key).map_err(|_| CKR_KEY_HANDLE_INVALID)?;
         let scheme = SignatureScheme::from_mechanism(mechanism)?;
-        let material = object.key().ok_or(CKR_KEY_TYPE_INCONSISTENT)?;
-        if object.class() != class || material.key_type() != scheme.key_type() {
-            return Err(CKR_KEY_TYPE_INCONSISTENT);
+        let mut op = SignatureOp::new(scheme, mechanism.kind, key);
+        if scheme.is_mac() {
+            // A MAC signs and verifies with the same secret key.
+            let kind = match scheme {
+                SignatureScheme::HmacSha256 => crate::template::ObjectKind::HmacKey,
+                _ => crate::template::ObjectKind::AesKey,
+            };
+            if object.kind() != kind {
+                return Err(CKR_KEY_TYPE_INCONSISTENT);
+            }
+        } else {
+            let material = object.key().ok_or(CKR_KEY_TYPE_INCONSISTENT)?;
+            if object.class() != class || material.key_type() != scheme.key_type() {
+                return Err(CKR_KEY_TYPE_INCONSISTENT);
+            }
         }
         if !object.bool_attr(usage) {
             return Err(CKR_KEY_FUNCTION_NOT_PERMITTED);
@@ -733,7 +745,11 @@ impl Token {
         if !object.allows_mechanism(mechanism.kind) {
             return Err(CKR_MECHANISM_INVALID);
         }
-        Ok(SignatureOp::new(scheme, mechanism.kind, key))
+        if scheme.is_mac() {
+            let value = object.get(CKA_VALUE).unwrap_or_default();
+            op.mac = Some(crate::mac::MacState::new(mechanism.kind, value)?);
+        }
+        Ok(op)
     }
 
     /// `C_SignInit`.
@@ -765,9 +781,11 @@ impl Token {
             .as_ref()
             .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         let key = op.key;
-        let needed = match self.object(key).ok().and_then(|o| o.key()) {
-            Some(k) => k.signature_len(),
-            None => {
+        let mac_len = op.mac.as_ref().map(crate::mac::MacState::len);
+        let needed = match (mac_len, self.object(key).ok().and_then(|o| o.key())) {
+            (Some(n), _) => n,
+            (None, Some(k)) => k.signature_len(),
+            (None, None) => {
                 self.session_mut(session)?.sign = None;
                 return Err(CKR_KEY_HANDLE_INVALID);
             }
@@ -776,11 +794,18 @@ impl Token {
             Some(buf) if buf.len() >= needed => buf,
             _ => return Ok(Output::Needed(needed)),
         };
-        let op = self
+        let mut op = self
             .session_mut(session)?
             .sign
             .take()
             .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if let Some(mut mac) = op.mac.take() {
+            if let Some(data) = input {
+                mac.update(data);
+            }
+            buf[..needed].copy_from_slice(&mac.finalize());
+            return Ok(Output::Written(needed));
+        }
         let input = match input {
             Some(data) => op.input_single(data),
             None => op.input_final(),
@@ -843,11 +868,17 @@ impl Token {
         input: Option<&[u8]>,
         signature: &[u8],
     ) -> CkResult<()> {
-        let op = self
+        let mut op = self
             .session_mut(session)?
             .verify
             .take()
             .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if let Some(mut mac) = op.mac.take() {
+            if let Some(data) = input {
+                mac.update(data);
+            }
+            return mac.verify(signature);
+        }
         let material = self
             .object(op.key)
             .ok()
@@ -922,7 +953,10 @@ impl Token {
     ) -> CkResult<()> {
         self.check_multi_part(session, kind)?;
         if let Some(op) = self.signature_slot(session, kind)?.as_mut() {
-            op.hasher.update(data);
+            match op.mac.as_mut() {
+                Some(mac) => mac.update(data),
+                None => op.hasher.update(data),
+            }
             op.updated = true;
         }
         Ok(())

@@ -1120,3 +1120,115 @@ fn certificates_take_subject_from_the_der() {
     trusted.push(Attribute::new(CKA_TRUSTED, TRUE));
     assert_eq!(t.create_object(s, &trusted), Err(CKR_ATTRIBUTE_READ_ONLY));
 }
+
+fn secret_key(t: &mut Token, s: Ulong, key_type: Ulong, value: &[u8]) -> Result<Ulong, Ulong> {
+    let class = ul(CKO_SECRET_KEY);
+    let kt = ul(key_type);
+    t.create_object(
+        s,
+        &[
+            Attribute::new(CKA_CLASS, &class),
+            Attribute::new(CKA_KEY_TYPE, &kt),
+            Attribute::new(CKA_VALUE, value),
+            Attribute::new(CKA_LABEL, b"HMAC Key"),
+        ],
+    )
+}
+
+/// RFC 4231 test case 1 through the token, single and multi-part.
+#[test]
+fn hmac_sha256_with_a_secret_key() {
+    let mut t = token();
+    let s = rw_user_session(&mut t);
+    let key = secret_key(&mut t, s, CKK_SHA256_HMAC, &[0x0b; 20]).unwrap();
+    let want =
+        hex::decode("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7").unwrap();
+    assert_eq!(sign(&mut t, s, CKM_SHA256_HMAC, key, b"Hi There"), want);
+    t.sign_init(s, &Mechanism::new(CKM_SHA256_HMAC), key)
+        .unwrap();
+    t.sign_update(s, b"Hi ").unwrap();
+    t.sign_update(s, b"There").unwrap();
+    let mut out = [0u8; 32];
+    assert_eq!(t.sign_final(s, Some(&mut out)), Ok(Output::Written(32)));
+    assert_eq!(out.to_vec(), want);
+    verify(&mut t, s, CKM_SHA256_HMAC, key, b"Hi There", &want).unwrap();
+    let mut bad = want.clone();
+    bad[31] ^= 1;
+    assert_eq!(
+        verify(&mut t, s, CKM_SHA256_HMAC, key, b"Hi There", &bad),
+        Err(CKR_SIGNATURE_INVALID)
+    );
+    assert_eq!(
+        verify(&mut t, s, CKM_SHA256_HMAC, key, b"Hi There", &want[..16]),
+        Err(CKR_SIGNATURE_LEN_RANGE)
+    );
+    // The key is a secret: never readable, its length is.
+    assert_eq!(read(&t, s, key, CKA_VALUE), Err(CKR_ATTRIBUTE_SENSITIVE));
+    assert_eq!(read(&t, s, key, CKA_VALUE_LEN).unwrap(), ul(20));
+    assert_eq!(read(&t, s, key, CKA_PRIVATE).unwrap(), TRUE);
+    // Wrong sizes and wrong pairings.
+    assert_eq!(
+        secret_key(&mut t, s, CKK_SHA256_HMAC, &[1; 8]),
+        Err(CKR_ATTRIBUTE_VALUE_INVALID)
+    );
+    let (_, ec_private) = generate_ec(&mut t, s, b"ec", false);
+    assert_eq!(
+        t.sign_init(s, &Mechanism::new(CKM_SHA256_HMAC), ec_private),
+        Err(CKR_KEY_TYPE_INCONSISTENT)
+    );
+    assert_eq!(
+        t.sign_init(s, &Mechanism::new(CKM_ECDSA), key),
+        Err(CKR_KEY_TYPE_INCONSISTENT)
+    );
+}
+
+/// NIST SP 800-38B D.1 example 2 (AES-128) through the token.
+#[cfg(feature = "cmac")]
+#[test]
+fn aes_cmac_with_an_aes_key() {
+    let mut t = token();
+    let s = rw_user_session(&mut t);
+    let key_bytes = hex::decode("2b7e151628aed2a6abf7158809cf4f3c").unwrap();
+    let key = secret_key(&mut t, s, CKK_AES, &key_bytes).unwrap();
+    let msg = hex::decode("6bc1bee22e409f96e93d7e117393172a").unwrap();
+    let want = hex::decode("070a16b46b4d4144f79bdd9dd04a287c").unwrap();
+    assert_eq!(sign(&mut t, s, CKM_AES_CMAC, key, &msg), want);
+    verify(&mut t, s, CKM_AES_CMAC, key, &msg, &want).unwrap();
+    assert_eq!(
+        secret_key(&mut t, s, CKK_AES, &[1; 20]),
+        Err(CKR_ATTRIBUTE_VALUE_INVALID)
+    );
+    let hmac_key = secret_key(&mut t, s, CKK_GENERIC_SECRET, &[7; 32]).unwrap();
+    assert_eq!(
+        t.sign_init(s, &Mechanism::new(CKM_AES_CMAC), hmac_key),
+        Err(CKR_KEY_TYPE_INCONSISTENT)
+    );
+}
+
+#[test]
+fn secret_keys_persist() {
+    let store = SharedStore::default();
+    {
+        let mut t = token_with(store.clone());
+        let s = rw_user_session(&mut t);
+        let class = ul(CKO_SECRET_KEY);
+        let kt = ul(CKK_SHA256_HMAC);
+        t.create_object(
+            s,
+            &[
+                Attribute::new(CKA_CLASS, &class),
+                Attribute::new(CKA_KEY_TYPE, &kt),
+                Attribute::new(CKA_VALUE, &[0x0b; 20]),
+                Attribute::new(CKA_LABEL, b"HMAC Key"),
+                Attribute::new(CKA_TOKEN, TRUE),
+            ],
+        )
+        .unwrap();
+    }
+    let mut t = token_with(store);
+    let s = rw_user_session(&mut t);
+    let key = find(&mut t, s, &[Attribute::new(CKA_LABEL, b"HMAC Key")]);
+    let want =
+        hex::decode("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7").unwrap();
+    assert_eq!(sign(&mut t, s, CKM_SHA256_HMAC, key[0], b"Hi There"), want);
+}
