@@ -7,10 +7,7 @@ use alloc::vec::Vec;
 use zeroize::Zeroizing;
 
 #[cfg(feature = "ecdsa")]
-use p256::ecdsa::{
-    signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner},
-    Signature, SigningKey, VerifyingKey,
-};
+pub use crate::ec::ecdsa::{PrivateKey as EcPrivateKey, PublicKey as EcPublicKey};
 #[cfg(feature = "rsa")]
 use rsa::{traits::PublicKeyParts, BoxedUint, Pkcs1v15Sign, PrivateKey, PublicKey};
 
@@ -23,12 +20,12 @@ pub const EC_P256_SCALAR_LEN: usize = 32;
 
 /// A key in the form the crypto code uses, built once when the object is made or loaded.
 pub enum KeyMaterial {
-    /// P-256 private key (its public point is computed once, with it).
+    /// P-256 private key (the scalar only: signing needs no public point).
     #[cfg(feature = "ecdsa")]
-    EcPrivate(Box<SigningKey>),
-    /// P-256 public key.
+    EcPrivate(Box<EcPrivateKey>),
+    /// P-256 public key, with the tables its verifications use (see [`EcPublicKey`]).
     #[cfg(feature = "ecdsa")]
-    EcPublic(Box<VerifyingKey>),
+    EcPublic(Box<EcPublicKey>),
     /// RSA private key with its CRT values precomputed.
     #[cfg(feature = "rsa")]
     RsaPrivate(Box<PrivateKey>),
@@ -45,30 +42,31 @@ impl core::fmt::Debug for KeyMaterial {
 }
 
 /// Encodes a P-256 public key as `CKA_EC_POINT` wants it: the DER OCTET STRING
-/// `04 41 04 ‖ X ‖ Y` (67 bytes).
+/// `04 41 04 ‖ X ‖ Y` (67 bytes). Takes the key by reference or by value (as
+/// [`EcPrivateKey::verifying_key`] returns it).
 #[cfg(feature = "ecdsa")]
-pub fn ec_point_attribute(key: &VerifyingKey) -> Vec<u8> {
-    let point = key.to_sec1_point(false);
-    crate::der::octet_string(point.as_bytes())
+pub fn ec_point_attribute(key: impl core::borrow::Borrow<EcPublicKey>) -> Vec<u8> {
+    crate::der::octet_string(&key.borrow().to_uncompressed())
 }
 
-/// Parses a P-256 private scalar (big-endian, at most 32 bytes, left-padded).
+/// Parses a P-256 private scalar (big-endian, at most 32 bytes, left-padded), which must be
+/// in `[1, n)`.
 #[cfg(feature = "ecdsa")]
-pub fn ec_private_from_value(value: &[u8]) -> CkResult<SigningKey> {
+pub fn ec_private_from_value(value: &[u8]) -> CkResult<EcPrivateKey> {
     if value.is_empty() || value.len() > EC_P256_SCALAR_LEN {
         return Err(CKR_ATTRIBUTE_VALUE_INVALID);
     }
     let mut scalar = Zeroizing::new([0u8; EC_P256_SCALAR_LEN]);
     scalar[EC_P256_SCALAR_LEN - value.len()..].copy_from_slice(value);
-    SigningKey::from_slice(&scalar[..]).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
+    EcPrivateKey::from_bytes(&scalar).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)
 }
 
 /// Parses `CKA_EC_POINT`: the DER OCTET STRING of a SEC1 point as the standard says, or (as
 /// some callers send) the bare SEC1 point; compressed or uncompressed.
 #[cfg(feature = "ecdsa")]
-pub fn ec_public_from_point(value: &[u8]) -> CkResult<VerifyingKey> {
+pub fn ec_public_from_point(value: &[u8]) -> CkResult<EcPublicKey> {
     let sec1 = crate::der::parse_octet_string(value).unwrap_or(value);
-    VerifyingKey::from_sec1_bytes(sec1).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
+    EcPublicKey::from_sec1(sec1).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)
 }
 
 /// The P-256 OID as text, which templates written for older corePKCS11 releases pass as
@@ -233,10 +231,9 @@ impl KeyMaterial {
                 }
                 // Hedged RFC 6979 nonce: deterministic in the key and hash, plus fresh DRBG
                 // output, so neither a weak RNG nor a fault on repeated input exposes the key.
-                let sig: Signature = key
-                    .sign_prehash_with_rng(rng, input)
-                    .map_err(|_| CKR_FUNCTION_FAILED)?;
-                out.copy_from_slice(&sig.to_bytes());
+                let mut hedge = Zeroizing::new([0u8; EC_P256_SCALAR_LEN]);
+                rng.fill(&mut hedge[..]).map_err(|_| CKR_FUNCTION_FAILED)?;
+                out.copy_from_slice(&key.sign(input, &hedge[..]));
                 Ok(())
             }
             #[cfg(feature = "rsa")]
@@ -269,9 +266,12 @@ impl KeyMaterial {
                 if input.is_empty() || input.len() > MAX_ECDSA_INPUT_LEN {
                     return Err(CKR_DATA_LEN_RANGE);
                 }
-                let sig = Signature::from_slice(signature).map_err(|_| CKR_SIGNATURE_INVALID)?;
-                key.verify_prehash(input, &sig)
-                    .map_err(|_| CKR_SIGNATURE_INVALID)
+                let signature = signature.try_into().map_err(|_| CKR_SIGNATURE_LEN_RANGE)?;
+                if key.verify(input, signature) {
+                    Ok(())
+                } else {
+                    Err(CKR_SIGNATURE_INVALID)
+                }
             }
             #[cfg(feature = "rsa")]
             KeyMaterial::RsaPublic(key) => {

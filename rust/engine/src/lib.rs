@@ -21,6 +21,8 @@ pub mod ck;
 pub mod config;
 pub mod der;
 pub mod drbg;
+#[cfg(feature = "ecdsa")]
+pub mod ec;
 pub mod entropy;
 pub mod info;
 pub mod key;

@@ -1053,11 +1053,11 @@ impl Token {
             self.rng()
                 .fill(&mut scalar[..])
                 .map_err(|_| CKR_DEVICE_ERROR)?;
-            if let Ok(k) = p256::ecdsa::SigningKey::from_slice(&scalar[..]) {
+            if let Ok(k) = crate::key::ec_private_from_value(&scalar[..]) {
                 break k;
             }
         };
-        let verifying_key = *signing_key.verifying_key();
+        let verifying_key = signing_key.verifying_key();
         let point = crate::key::ec_point_attribute(&verifying_key);
         let ec_type = CKK_EC.to_ne_bytes();
         let public_class = CKO_PUBLIC_KEY.to_ne_bytes();

@@ -1,0 +1,197 @@
+//! ECDSA over P-256 (FIPS 186-5) on the arithmetic of [`super`]: signing with `k·G` from the
+//! flash comb in constant time, verification with the per-key odd multiples in variable time.
+//!
+//! The results are those of the `p256` crate's `SigningKey::sign_prehash_with_rng` and
+//! `VerifyingKey::verify_prehash` (the tests compare them): the same hedged RFC 6979 nonce
+//! (`HMAC_DRBG(d, bits2octets(h), ad)` from the `rfc6979` crate, `ad` = 32 bytes of DRBG
+//! output), the same reduction of the hash (its leftmost 256 bits, left-padded when shorter,
+//! mod `n`), no low-s normalisation (PKCS #11 does not ask for it).
+
+use super::{mul_base, verify_combination, Affine, Fe, VerifyTables};
+use alloc::boxed::Box;
+use p256::elliptic_curve::bigint::U256;
+use p256::elliptic_curve::ff::{Field, PrimeField};
+use p256::elliptic_curve::ops::{Invert, Reduce};
+use p256::elliptic_curve::sec1::ToSec1Point;
+use p256::elliptic_curve::Curve;
+use p256::{FieldBytes, NistP256, NonZeroScalar, Scalar};
+use zeroize::{Zeroize, Zeroizing};
+
+/// Length of a raw signature `r ‖ s`.
+pub const SIGNATURE_LEN: usize = 64;
+
+/// The hash as a scalar: its leftmost 256 bits (left-padded with zeros when shorter),
+/// reduced mod `n` (`bits2int` then a reduction, as the `ecdsa` crate does).
+fn hash_to_scalar(z: &[u8]) -> Scalar {
+    let z = &z[..z.len().min(32)];
+    let mut bytes = FieldBytes::default();
+    bytes[32 - z.len()..].copy_from_slice(z);
+    <Scalar as Reduce<FieldBytes>>::reduce(&bytes)
+}
+
+/// A P-256 private key `d` (`0 < d < n`), zeroized when dropped.
+pub struct PrivateKey {
+    d: NonZeroScalar,
+}
+
+impl Drop for PrivateKey {
+    fn drop(&mut self) {
+        self.d.zeroize();
+    }
+}
+
+impl PrivateKey {
+    /// Parses a big-endian 32-byte scalar; `None` unless `0 < d < n`.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Option<PrivateKey> {
+        let repr = FieldBytes::from(*bytes);
+        Option::from(NonZeroScalar::from_repr(repr)).map(|d| PrivateKey { d })
+    }
+
+    /// The big-endian 32-byte scalar.
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.d.to_repr().into())
+    }
+
+    /// The public key `d·G`, computed at each call (constant time in `d`, with the flash
+    /// table; the private key keeps no public point).
+    pub fn verifying_key(&self) -> PublicKey {
+        PublicKey::from_point(&mul_base(&self.d))
+    }
+
+    /// Signs the hash `z` with the RFC 6979 nonce hedged with `ad` (empty: plain RFC 6979).
+    pub fn sign(&self, z: &[u8], ad: &[u8]) -> [u8; SIGNATURE_LEN] {
+        let d_bytes = Zeroizing::new(self.d.to_repr());
+        let order = NistP256::ORDER;
+        let mut nonces = rfc6979::KGenerator::<sha2::Sha256, U256>::new(&d_bytes, z, ad, &order);
+        let z = hash_to_scalar(z);
+        loop {
+            let mut k_bytes = Zeroizing::new(FieldBytes::default());
+            nonces.fill_next_k(&mut k_bytes);
+            // fill_next_k only returns 0 < k < n.
+            let Some(mut k) = Option::<NonZeroScalar>::from(NonZeroScalar::from_repr(*k_bytes))
+            else {
+                continue;
+            };
+            let signature = sign_with_nonce(&self.d, &k, &z);
+            k.zeroize();
+            if let Some(signature) = signature {
+                return signature;
+            }
+        }
+    }
+}
+
+/// `r = x(k·G) mod n`, `s = k⁻¹·(z + r·d) mod n`, in constant time with respect to `d` and
+/// `k`; `None` when `r` or `s` is zero (the caller draws the next nonce).
+fn sign_with_nonce(d: &Scalar, k: &NonZeroScalar, z: &Scalar) -> Option<[u8; SIGNATURE_LEN]> {
+    let point = mul_base(k);
+    let r = <Scalar as Reduce<FieldBytes>>::reduce(&point.x.to_repr());
+    let s = *Invert::invert(k) * (*z + r * d);
+    if bool::from(r.is_zero() | s.is_zero()) {
+        return None;
+    }
+    let mut out = [0u8; SIGNATURE_LEN];
+    out[..32].copy_from_slice(&r.to_repr());
+    out[32..].copy_from_slice(&s.to_repr());
+    Some(out)
+}
+
+/// How many verification tables a public key keeps (see [`VerifyTables`]). Devices
+/// (`target_os = "none"`): one, built with the key (512 bytes of heap, 256 doublings per
+/// verification). Hosts: eight, built at the key's first verification (4 KiB, 224 doublings
+/// once, then 32 per verification), so generating or loading keys costs nothing extra.
+#[cfg(target_os = "none")]
+pub const TABLES: usize = 1;
+/// How many verification tables a public key keeps (see [`VerifyTables`]). Devices
+/// (`target_os = "none"`): one, built with the key (512 bytes of heap, 256 doublings per
+/// verification). Hosts: eight, built at the key's first verification (4 KiB, 224 doublings
+/// once, then 32 per verification), so generating or loading keys costs nothing extra.
+#[cfg(not(target_os = "none"))]
+pub const TABLES: usize = 8;
+
+/// A P-256 public key with the tables its verifications use.
+#[derive(Clone, Debug)]
+pub struct PublicKey {
+    point: Affine,
+    // Boxed, so that the key stays small in the frames that handle it.
+    #[cfg(target_os = "none")]
+    tables: Box<VerifyTables<TABLES>>,
+    #[cfg(not(target_os = "none"))]
+    tables: core::cell::OnceCell<Box<VerifyTables<TABLES>>>,
+}
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &PublicKey) -> bool {
+        self.point == other.point
+    }
+}
+
+impl Eq for PublicKey {}
+
+impl PublicKey {
+    /// Parses a SEC1 point (compressed or uncompressed); `None` for anything `p256` rejects
+    /// (wrong length or tag, coordinates not below `p`, a point not on the curve, infinity).
+    pub fn from_sec1(bytes: &[u8]) -> Option<PublicKey> {
+        let key = p256::PublicKey::from_sec1_bytes(bytes).ok()?;
+        let encoded = key.to_sec1_point(false);
+        let encoded = encoded.as_bytes();
+        let coordinate =
+            |b: &[u8]| -> Option<Fe> { Option::from(Fe::from_repr(FieldBytes::try_from(b).ok()?)) };
+        let point = Affine {
+            x: coordinate(encoded.get(1..33)?)?,
+            y: coordinate(encoded.get(33..65)?)?,
+        };
+        point.is_on_curve().then(|| PublicKey::from_point(&point))
+    }
+
+    fn from_point(point: &Affine) -> PublicKey {
+        PublicKey {
+            point: *point,
+            #[cfg(target_os = "none")]
+            tables: VerifyTables::new_boxed(point),
+            #[cfg(not(target_os = "none"))]
+            tables: core::cell::OnceCell::new(),
+        }
+    }
+
+    #[cfg(target_os = "none")]
+    fn tables(&self) -> &VerifyTables<TABLES> {
+        &self.tables
+    }
+
+    #[cfg(not(target_os = "none"))]
+    fn tables(&self) -> &VerifyTables<TABLES> {
+        self.tables
+            .get_or_init(|| VerifyTables::new_boxed(&self.point))
+    }
+
+    /// Uncompressed SEC1 encoding `04 ‖ x ‖ y`.
+    pub fn to_uncompressed(&self) -> [u8; 65] {
+        self.point.to_uncompressed()
+    }
+
+    /// Whether `signature` (`r ‖ s`) is valid for the hash `z`. Variable time (public inputs).
+    pub fn verify(&self, z: &[u8], signature: &[u8; SIGNATURE_LEN]) -> bool {
+        let scalar = |b: &[u8]| -> Option<NonZeroScalar> {
+            Option::from(NonZeroScalar::from_repr(FieldBytes::try_from(b).ok()?))
+        };
+        let (Some(r), Some(s)) = (scalar(&signature[..32]), scalar(&signature[32..])) else {
+            return false;
+        };
+        let s_inv = *s.invert_vartime();
+        let u1 = hash_to_scalar(z) * s_inv;
+        let u2 = *r * s_inv;
+        verify_combination(&u1, &u2, self.tables(), &r)
+    }
+}
+
+#[cfg(test)]
+pub(super) fn sign_with_fixed_nonce(
+    d: &[u8; 32],
+    k: &[u8; 32],
+    z: &[u8],
+) -> Option<[u8; SIGNATURE_LEN]> {
+    let d = PrivateKey::from_bytes(d)?;
+    let k = Option::<NonZeroScalar>::from(NonZeroScalar::from_repr(FieldBytes::from(*k)))?;
+    sign_with_nonce(&d.d, &k, &hash_to_scalar(z))
+}
