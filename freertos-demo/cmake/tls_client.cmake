@@ -30,7 +30,7 @@ get_filename_component(_demo_tls_config_dir "${CORE_PKCS11_CONFIG_DIR}" ABSOLUTE
 function(demo_tls_rust_library name features)
     set(_dir "${DEMO_TLS_CARGO_TARGET_DIR}/${name}")
     set(_lib "${_dir}/${DEMO_TLS_RUST_TARGET}/release/libcore_pkcs11_tls_demo.a")
-    set(_cmd "${DEMO_CARGO}" build --release --locked
+    set(_cmd "${DEMO_CARGO}" build --release
         --manifest-path "${DEMO_TLS_CRATE_DIR}/Cargo.toml"
         --target "${DEMO_TLS_RUST_TARGET}"
         --target-dir "${_dir}")
