@@ -10,10 +10,38 @@ use sha2::{Digest, Sha256};
 pub const SHA256_LEN: usize = 32;
 
 /// DER prefix of a SHA-256 `DigestInfo` (PKCS #1 v1.5 signatures).
-pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+pub const SHA256_DIGEST_INFO_PREFIX: [u8; DIGEST_INFO_LEN - SHA256_LEN] = [
     0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,
 ];
+
+/// Length of a SHA-256 `DigestInfo`: the prefix and the hash.
+pub const DIGEST_INFO_LEN: usize = 19 + SHA256_LEN;
+
+/// The input of a key operation: the caller's data as it is, or a hash (with its DigestInfo
+/// for RSA) kept on the stack, so that signing allocates nothing for it.
+pub enum KeyInput<'a> {
+    /// The caller's data (`CKM_ECDSA`, `CKM_RSA_PKCS`).
+    Data(&'a [u8]),
+    /// A hash computed by the token, in the first `len` bytes.
+    Hashed {
+        /// The bytes.
+        bytes: [u8; DIGEST_INFO_LEN],
+        /// How many are used.
+        len: usize,
+    },
+}
+
+impl core::ops::Deref for KeyInput<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            KeyInput::Data(d) => d,
+            KeyInput::Hashed { bytes, len } => &bytes[..*len],
+        }
+    }
+}
 
 /// What an output-producing call did with the caller's buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,14 +154,20 @@ impl SignatureScheme {
         )
     }
 
-    /// The key operation's input for a finished hash.
-    pub fn input_from_hash(self, hash: &[u8; SHA256_LEN]) -> Vec<u8> {
-        let mut v = Vec::with_capacity(SHA256_DIGEST_INFO_PREFIX.len() + SHA256_LEN);
-        if self == SignatureScheme::Sha256RsaPkcs {
-            v.extend_from_slice(&SHA256_DIGEST_INFO_PREFIX);
+    /// The key operation's input for a finished hash (with its DigestInfo for RSA).
+    pub fn input_from_hash(self, hash: &[u8; SHA256_LEN]) -> KeyInput<'static> {
+        let mut bytes = [0u8; DIGEST_INFO_LEN];
+        let prefix: &[u8] = if self == SignatureScheme::Sha256RsaPkcs {
+            &SHA256_DIGEST_INFO_PREFIX
+        } else {
+            &[]
+        };
+        bytes[..prefix.len()].copy_from_slice(prefix);
+        bytes[prefix.len()..prefix.len() + SHA256_LEN].copy_from_slice(hash);
+        KeyInput::Hashed {
+            bytes,
+            len: prefix.len() + SHA256_LEN,
         }
-        v.extend_from_slice(hash);
-        v
     }
 }
 
@@ -168,16 +202,16 @@ impl SignatureOp {
     }
 
     /// The key operation's input for single-part data.
-    pub fn input_single(&self, data: &[u8]) -> Vec<u8> {
+    pub fn input_single<'a>(&self, data: &'a [u8]) -> KeyInput<'a> {
         if self.scheme.hashes() {
             self.scheme.input_from_hash(&Sha256::digest(data).into())
         } else {
-            data.to_vec()
+            KeyInput::Data(data)
         }
     }
 
     /// The key operation's input after the parts given to `*Update`.
-    pub fn input_final(&self) -> Vec<u8> {
+    pub fn input_final(&self) -> KeyInput<'static> {
         self.scheme
             .input_from_hash(&self.hasher.clone().finalize().into())
     }
@@ -214,9 +248,9 @@ mod tests {
         assert_eq!(&input[..19], &SHA256_DIGEST_INFO_PREFIX);
         assert_eq!(&input[19..23], &[0xba, 0x78, 0x16, 0xbf]);
         let ec = SignatureOp::new(SignatureScheme::EcdsaSha256, CKM_ECDSA_SHA256, 1);
-        assert_eq!(ec.input_single(b"abc"), input[19..].to_vec());
+        assert_eq!(&*ec.input_single(b"abc"), &input[19..]);
         let raw = SignatureOp::new(SignatureScheme::Ecdsa, CKM_ECDSA, 1);
-        assert_eq!(raw.input_single(b"xyz"), b"xyz".to_vec());
+        assert_eq!(&*raw.input_single(b"xyz"), b"xyz");
     }
 
     #[test]
