@@ -59,6 +59,12 @@
 #                                builds, so incremental).
 #   CORE_PKCS11_CARGO_ARGS       Extra arguments for `cargo build`.
 #
+# Functions (see their definition below):
+#
+#   core_pkcs11_add_cargo_library(<name> <features> <cargo target dir>)
+#                                Another imported libcore_pkcs11.a built the
+#                                same way with other cargo features.
+#
 # Variables set for the includer:
 #
 #   CORE_PKCS11_ROOT_DIR            The repository root.
@@ -195,47 +201,68 @@ else()
     set(_core_pkcs11_profile release)
 endif()
 
-set(_core_pkcs11_cargo_cmd
-    "${CORE_PKCS11_CARGO}" build --profile "${_core_pkcs11_profile}" -p core-pkcs11
-    --manifest-path "${CORE_PKCS11_ROOT_DIR}/Cargo.toml"
-    --target-dir "${CORE_PKCS11_CARGO_TARGET_DIR}")
-
-set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/${_core_pkcs11_profile}")
-if(NOT "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
-    list(APPEND _core_pkcs11_cargo_cmd --target "${CORE_PKCS11_RUST_TARGET_TRIPLE}")
-    set(_core_pkcs11_out_dir "${CORE_PKCS11_CARGO_TARGET_DIR}/${CORE_PKCS11_RUST_TARGET_TRIPLE}/${_core_pkcs11_profile}")
-endif()
-
-
-if(NOT "${CORE_PKCS11_CARGO_FEATURES}" STREQUAL "")
-    string(REPLACE ";" "," _core_pkcs11_features "${CORE_PKCS11_CARGO_FEATURES}")
-    string(REPLACE " " "" _core_pkcs11_features "${_core_pkcs11_features}")
-    list(APPEND _core_pkcs11_cargo_cmd --no-default-features --features "${_core_pkcs11_features}")
-endif()
-
-if(NOT "${CORE_PKCS11_CARGO_ARGS}" STREQUAL "")
-    separate_arguments(_core_pkcs11_extra_args UNIX_COMMAND "${CORE_PKCS11_CARGO_ARGS}")
-    list(APPEND _core_pkcs11_cargo_cmd ${_core_pkcs11_extra_args})
-endif()
-
-# MSVC-style hosts get core_pkcs11.lib, everything else libcore_pkcs11.a.
-if(MSVC AND "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
-    set(CORE_PKCS11_LIBRARY "${_core_pkcs11_out_dir}/core_pkcs11.lib")
-else()
-    set(CORE_PKCS11_LIBRARY "${_core_pkcs11_out_dir}/libcore_pkcs11.a")
-endif()
-
-# The environment of the cargo run. The configuration directory is always
+# The environment of every cargo run. The configuration directory is always
 # passed (empty when unset) so that cargo sees the change when it is removed.
 set(_core_pkcs11_env "CORE_PKCS11_CONFIG_DIR=${_core_pkcs11_config_dir}")
 
-add_custom_target(core_pkcs11_cargo_build
-    COMMAND "${CMAKE_COMMAND}" -E env ${_core_pkcs11_env} ${_core_pkcs11_cargo_cmd}
-    WORKING_DIRECTORY "${CORE_PKCS11_ROOT_DIR}"
-    BYPRODUCTS "${CORE_PKCS11_LIBRARY}"
-    COMMENT "Building libcore_pkcs11 with cargo (${CORE_PKCS11_RUST_TARGET_TRIPLE})"
-    USES_TERMINAL
-    VERBATIM)
+# core_pkcs11_add_cargo_library(<name> <features> <cargo target dir>)
+#
+# Defines the IMPORTED static library <name>, built by the custom target
+# <name>_cargo_build with the same cargo, triple, profile, configuration and
+# environment as core_pkcs11, with the cargo features <features> ("": the
+# default features; else --no-default-features --features <features>) in the
+# cargo target directory <cargo target dir>. Sets <name>_LIBRARY in the
+# caller's scope. Two feature sets need two target directories (cargo writes
+# the archive to the same path for both). The target has core_pkcs11's
+# include directories and native libraries. The FreeRTOS demo links a second
+# image with an ECDSA-only library this way to measure it.
+function(core_pkcs11_add_cargo_library name features target_dir)
+    set(_cmd
+        "${CORE_PKCS11_CARGO}" build --profile "${_core_pkcs11_profile}" -p core-pkcs11
+        --manifest-path "${CORE_PKCS11_ROOT_DIR}/Cargo.toml"
+        --target-dir "${target_dir}")
+
+    set(_out_dir "${target_dir}/${_core_pkcs11_profile}")
+    if(NOT "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
+        list(APPEND _cmd --target "${CORE_PKCS11_RUST_TARGET_TRIPLE}")
+        set(_out_dir "${target_dir}/${CORE_PKCS11_RUST_TARGET_TRIPLE}/${_core_pkcs11_profile}")
+    endif()
+
+    if(NOT "${features}" STREQUAL "")
+        string(REPLACE ";" "," _features "${features}")
+        string(REPLACE " " "" _features "${_features}")
+        list(APPEND _cmd --no-default-features --features "${_features}")
+    endif()
+
+    if(NOT "${CORE_PKCS11_CARGO_ARGS}" STREQUAL "")
+        separate_arguments(_extra_args UNIX_COMMAND "${CORE_PKCS11_CARGO_ARGS}")
+        list(APPEND _cmd ${_extra_args})
+    endif()
+
+    # MSVC-style hosts get core_pkcs11.lib, everything else libcore_pkcs11.a.
+    if(MSVC AND "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
+        set(_library "${_out_dir}/core_pkcs11.lib")
+    else()
+        set(_library "${_out_dir}/libcore_pkcs11.a")
+    endif()
+
+    add_custom_target(${name}_cargo_build
+        COMMAND "${CMAKE_COMMAND}" -E env ${_core_pkcs11_env} ${_cmd}
+        WORKING_DIRECTORY "${CORE_PKCS11_ROOT_DIR}"
+        BYPRODUCTS "${_library}"
+        COMMENT "Building libcore_pkcs11 (${name}) with cargo (${CORE_PKCS11_RUST_TARGET_TRIPLE})"
+        USES_TERMINAL
+        VERBATIM)
+
+    add_library(${name} STATIC IMPORTED GLOBAL)
+    set_target_properties(${name} PROPERTIES
+        IMPORTED_LOCATION "${_library}"
+        IMPORTED_LINK_INTERFACE_LANGUAGES "C"
+        INTERFACE_INCLUDE_DIRECTORIES "${PKCS_INCLUDE_PUBLIC_DIRS}"
+        INTERFACE_LINK_LIBRARIES "${_core_pkcs11_native_libs}")
+    add_dependencies(${name} ${name}_cargo_build)
+    set(${name}_LIBRARY "${_library}" PARENT_SCOPE)
+endfunction()
 
 # ---------------------------------------------------------------------------
 # The imported library
@@ -259,13 +286,8 @@ if("${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
     endif()
 endif()
 
-add_library(core_pkcs11 STATIC IMPORTED GLOBAL)
-set_target_properties(core_pkcs11 PROPERTIES
-    IMPORTED_LOCATION "${CORE_PKCS11_LIBRARY}"
-    IMPORTED_LINK_INTERFACE_LANGUAGES "C"
-    INTERFACE_INCLUDE_DIRECTORIES "${PKCS_INCLUDE_PUBLIC_DIRS}"
-    INTERFACE_LINK_LIBRARIES "${_core_pkcs11_native_libs}")
-add_dependencies(core_pkcs11 core_pkcs11_cargo_build)
+core_pkcs11_add_cargo_library(core_pkcs11 "${CORE_PKCS11_CARGO_FEATURES}" "${CORE_PKCS11_CARGO_TARGET_DIR}")
+set(CORE_PKCS11_LIBRARY "${core_pkcs11_LIBRARY}")
 add_library(core_pkcs11::core_pkcs11 ALIAS core_pkcs11)
 
 # ---------------------------------------------------------------------------
@@ -292,8 +314,5 @@ if(NOT "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
     message(STATUS "core_pkcs11: Rust target ${CORE_PKCS11_RUST_TARGET_TRIPLE}")
 endif()
 
-unset(_core_pkcs11_out_dir)
-unset(_core_pkcs11_features)
-unset(_core_pkcs11_extra_args)
-unset(_core_pkcs11_env)
-unset(_core_pkcs11_native_libs)
+# (_core_pkcs11_profile, _core_pkcs11_env and _core_pkcs11_native_libs stay
+# set: core_pkcs11_add_cargo_library() reads them when called later.)

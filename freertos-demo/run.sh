@@ -10,7 +10,9 @@
 #   test    run pkcs11_test; fails unless it exits 0 with "N passed, 0 failed"
 #   demo    boot 1 and boot 2 of provision_demo on a fresh image in a temp dir
 #   bench   run bench under -icount shift=0 (instruction counts)
-#   size    print the size report (size-report.sh)
+#   size    print the size report (size-report.sh): every image, and
+#           core-pkcs11's flash in provision_demo (default features) and in
+#           provision_demo_ecdsa (cargo features "ecdsa" only)
 #   all     build test demo bench size (the default)
 #   tls-import      TLS flow 1: key and certificate made on the host, imported,
 #                   the device connects to a local mosquitto and publishes
@@ -125,6 +127,7 @@ cmd_build() {
 check_port_symbols() {
     local nm="${ARM_NONE_EABI_PREFIX:-arm-none-eabi-}nm" image hook symbols
     local images=(pkcs11_test provision_demo bench)
+    [ -f "${build_dir}/provision_demo_ecdsa.elf" ] && images+=(provision_demo_ecdsa)
     [ -f "${build_dir}/tls_client.elf" ] && images+=(tls_client tls_client_audit)
     for image in "${images[@]}"; do
         symbols="$("${nm}" "${build_dir}/${image}.elf")"

@@ -111,16 +111,30 @@ print_image() {
 
 echo "core-pkcs11 FreeRTOS demo: size report (${build_dir})"
 echo "flash = text + rodata + data; RAM = data + bss (static). Bytes."
-for image in pkcs11_test provision_demo bench size_baseline; do
+for image in pkcs11_test provision_demo provision_demo_ecdsa bench size_baseline; do
     print_image "${image}"
 done
 
-# The headline: core-pkcs11 in the provisioning demo (the smallest real use).
+# headline <image> <what the library was built with>: core-pkcs11's flash and
+# static RAM in <image>, the Rust code alone and with the littlefs C code and
+# compiler-builtins of the same archive.
+headline() {
+    local image="$1" build="$2"
+    [ -f "${build_dir}/${image}.map" ] || return 0
+    summarise_map "${build_dir}/${image}.map" | awk -v image="${image}" -v build="${build}" '
+        $1 == "core-pkcs11" { lib = $2 + $3 + $4 }
+        $1 ~ /^core-pkcs11/ { f += $2 + $3 + $4; r += $4 + $5 }
+        END {
+            printf "%-20s %-28s core-pkcs11 flash %7d bytes (%6.1f KiB); all of libcore_pkcs11.a (+ littlefs, builtins) %7d bytes (%6.1f KiB); static RAM %d bytes\n", image, build, lib, lib / 1024, f, f / 1024, r
+        }'
+}
+
+# The headline: core-pkcs11 in the provisioning demo (the smallest real use),
+# with the default features and with ECDSA + SHA-256 only.
 if [ -f "${build_dir}/provision_demo.map" ]; then
     echo
-    summarise_map "${build_dir}/provision_demo.map" | awk '
-        $1 ~ /^core-pkcs11/ { f += $2 + $3 + $4; r += $4 + $5 }
-        END { printf "core-pkcs11 (all of libcore_pkcs11.a) as linked into provision_demo: flash %d bytes (%.1f KiB), static RAM %d bytes\n", f, f / 1024, r }'
+    headline provision_demo "(default: ecdsa, rsa, cmac)"
+    headline provision_demo_ecdsa "(cargo features: ecdsa)"
     base=$("${size_tool}" "${build_dir}/size_baseline.elf" | awk 'NR == 2 { print $1 + $2 }')
     demo=$("${size_tool}" "${build_dir}/provision_demo.elf" | awk 'NR == 2 { print $1 + $2 }')
     echo "provision_demo flash (text+data) ${demo} bytes vs. size_baseline (same kernel, board, printf; no token) ${base} bytes: +$((demo - base)) bytes for core-pkcs11, the port, the demo code and the libc it pulls in"
