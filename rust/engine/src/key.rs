@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 #[cfg(feature = "ecdsa")]
 pub use crate::ec::ecdsa::{PrivateKey as EcPrivateKey, PublicKey as EcPublicKey};
 #[cfg(feature = "rsa")]
-use rsa::{traits::PublicKeyParts, BoxedUint, Pkcs1v15Sign, PrivateKey, PublicKey};
+pub use crate::rsa::{PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey};
 
 /// Length of a raw P-256 ECDSA signature (r ‖ s).
 pub const ECDSA_P256_SIGNATURE_LEN: usize = 64;
@@ -28,10 +28,10 @@ pub enum KeyMaterial {
     EcPublic(Box<EcPublicKey>),
     /// RSA private key with its CRT values precomputed.
     #[cfg(feature = "rsa")]
-    RsaPrivate(Box<PrivateKey>),
+    RsaPrivate(Box<RsaPrivateKey>),
     /// RSA public key.
     #[cfg(feature = "rsa")]
-    RsaPublic(Box<PublicKey>),
+    RsaPublic(Box<RsaPublicKey>),
 }
 
 impl core::fmt::Debug for KeyMaterial {
@@ -95,101 +95,20 @@ pub fn trim_be(bytes: &[u8]) -> &[u8] {
     &bytes[first..]
 }
 
+/// The components of an RSA private key as a template gives them.
 #[cfg(feature = "rsa")]
-fn rsa_uint_public(bytes: &[u8]) -> CkResult<BoxedUint> {
-    let bytes = trim_be(bytes);
-    if bytes.is_empty() {
-        return Err(CKR_ATTRIBUTE_VALUE_INVALID);
-    }
-    Ok(BoxedUint::from_be_slice_vartime(bytes))
-}
-
-/// Storage width for secret RSA values, chosen from the public modulus length only.
-#[cfg(feature = "rsa")]
-fn rsa_secret_precision(modulus: &[u8]) -> u32 {
-    let bits = (trim_be(modulus).len() * 8) as u32;
-    bits.div_ceil(64) * 64
-}
-
-#[cfg(feature = "rsa")]
-fn rsa_uint_secret(bytes: &[u8], precision: u32) -> CkResult<BoxedUint> {
-    BoxedUint::from_be_slice(trim_be(bytes), precision).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
-}
-
-/// Checks an RSA modulus size against the supported range.
-#[cfg(feature = "rsa")]
-fn check_rsa_bits(bits: usize) -> CkResult<()> {
-    let range = crate::mechanism::RSA_MIN_BITS as usize..=crate::mechanism::RSA_MAX_BITS as usize;
-    if range.contains(&bits) {
-        Ok(())
-    } else {
-        Err(CKR_ATTRIBUTE_VALUE_INVALID)
-    }
-}
+pub use crate::rsa::PrivateParts as RsaPrivateParts;
 
 /// Builds an RSA public key from `CKA_MODULUS` and `CKA_PUBLIC_EXPONENT`.
 #[cfg(feature = "rsa")]
-pub fn rsa_public_from_parts(modulus: &[u8], exponent: &[u8]) -> CkResult<PublicKey> {
-    let n = rsa_uint_public(modulus)?;
-    check_rsa_bits(n.bit_width() as usize)?;
-    let e = rsa_uint_public(exponent)?;
-    PublicKey::new(n, e).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)
+pub fn rsa_public_from_parts(modulus: &[u8], exponent: &[u8]) -> CkResult<RsaPublicKey> {
+    RsaPublicKey::new(modulus, exponent)
 }
 
-/// The components of an RSA private key as a template gives them.
+/// Builds and validates an RSA private key (see [`RsaPrivateKey::new`]).
 #[cfg(feature = "rsa")]
-pub struct RsaPrivateParts<'a> {
-    /// `CKA_MODULUS`.
-    pub modulus: &'a [u8],
-    /// `CKA_PUBLIC_EXPONENT`.
-    pub public_exponent: &'a [u8],
-    /// `CKA_PRIVATE_EXPONENT`.
-    pub private_exponent: &'a [u8],
-    /// `CKA_PRIME_1` and `CKA_PRIME_2`, if given.
-    pub primes: Option<(&'a [u8], &'a [u8])>,
-    /// `CKA_EXPONENT_1`, `CKA_EXPONENT_2`, `CKA_COEFFICIENT`, if given (checked against the key).
-    pub crt: [Option<&'a [u8]>; 3],
-}
-
-/// Builds and validates an RSA private key. CRT values the template gives must agree with
-/// the ones computed from the primes.
-#[cfg(feature = "rsa")]
-pub fn rsa_private_from_parts(parts: &RsaPrivateParts<'_>) -> CkResult<PrivateKey> {
-    use rsa::traits::PrivateKeyParts;
-    let n = rsa_uint_public(parts.modulus)?;
-    check_rsa_bits(n.bit_width() as usize)?;
-    let e = rsa_uint_public(parts.public_exponent)?;
-    let precision = rsa_secret_precision(parts.modulus);
-    let d = rsa_uint_secret(parts.private_exponent, precision)?;
-    let primes = match parts.primes {
-        Some((p, q)) => alloc::vec![
-            rsa_uint_secret(p, precision)?,
-            rsa_uint_secret(q, precision)?
-        ],
-        None => Vec::new(),
-    };
-    let key =
-        PrivateKey::from_components(n, e, d, primes).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)?;
-    let [dp, dq, qinv] = parts.crt;
-    let computed: [Option<Zeroizing<Box<[u8]>>>; 3] = [
-        key.dp()
-            .map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
-        key.dq()
-            .map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
-        key.crt_coefficient()
-            .map(|v| Zeroizing::new(v.to_be_bytes_trimmed_vartime())),
-    ];
-    for (given, computed) in [dp, dq, qinv].into_iter().zip(computed.iter()) {
-        if let (Some(given), Some(computed)) = (given, computed) {
-            use subtle::ConstantTimeEq;
-            let given = trim_be(given);
-            let computed = trim_be(computed);
-            if given.len() != computed.len() || !bool::from(given.ct_eq(computed)) {
-                return Err(CKR_ATTRIBUTE_VALUE_INVALID);
-            }
-        }
-    }
-    Ok(key)
+pub fn rsa_private_from_parts(parts: &RsaPrivateParts<'_>) -> CkResult<RsaPrivateKey> {
+    RsaPrivateKey::new(parts)
 }
 
 impl KeyMaterial {
@@ -216,7 +135,7 @@ impl KeyMaterial {
     }
 
     /// Signs `input` (a hash for ECDSA, an encoded DigestInfo for RSA PKCS #1 v1.5) into `out`,
-    /// which holds exactly [`Self::signature_len`] bytes. `rng` blinds the RSA operation.
+    /// which holds exactly [`Self::signature_len`] bytes. `rng` hedges the ECDSA nonce.
     pub fn sign(
         &self,
         input: &[u8],
@@ -237,19 +156,7 @@ impl KeyMaterial {
                 Ok(())
             }
             #[cfg(feature = "rsa")]
-            KeyMaterial::RsaPrivate(key) => {
-                if input.len() + 11 > key.size() {
-                    return Err(CKR_DATA_LEN_RANGE);
-                }
-                let sig = key
-                    .sign_with_rng(rng, Pkcs1v15Sign::new_unprefixed(), input)
-                    .map_err(|_| CKR_FUNCTION_FAILED)?;
-                if sig.len() != out.len() {
-                    return Err(CKR_GENERAL_ERROR);
-                }
-                out.copy_from_slice(&sig);
-                Ok(())
-            }
+            KeyMaterial::RsaPrivate(key) => key.sign(input, out),
             #[allow(unreachable_patterns)]
             _ => Err(CKR_KEY_TYPE_INCONSISTENT),
         }
@@ -274,13 +181,7 @@ impl KeyMaterial {
                 }
             }
             #[cfg(feature = "rsa")]
-            KeyMaterial::RsaPublic(key) => {
-                if input.len() + 11 > key.size() {
-                    return Err(CKR_DATA_LEN_RANGE);
-                }
-                key.verify(Pkcs1v15Sign::new_unprefixed(), input, signature)
-                    .map_err(|_| CKR_SIGNATURE_INVALID)
-            }
+            KeyMaterial::RsaPublic(key) => key.verify(input, signature),
             #[allow(unreachable_patterns)]
             _ => Err(CKR_KEY_TYPE_INCONSISTENT),
         }

@@ -33,6 +33,8 @@ pub mod operation;
 pub mod pin;
 pub mod pki;
 pub mod record;
+#[cfg(feature = "rsa")]
+pub mod rsa;
 pub mod session;
 pub mod store;
 pub mod template;
