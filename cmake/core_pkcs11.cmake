@@ -52,6 +52,29 @@
 #                                by the library itself: no feature is needed.
 #   CORE_PKCS11_CARGO_PROFILE    Cargo profile. Default: "device" (size) for
 #                                bare-metal targets, "release" (speed) else.
+#   CORE_PKCS11_SHA2_COMPACT     ON (default for bare-metal targets, those with
+#                                "-none-" in the triple): build the sha2 crate's
+#                                compact software SHA-256 (one loop instead of
+#                                64 unrolled rounds: about 6 KB less flash,
+#                                slower hashing). Hosts keep sha2's fastest
+#                                backend (SHA-NI where the CPU has it); the
+#                                option has no effect on a native build.
+#                                sha2 selects the backend with a cfg,
+#                                --cfg sha2_backend_soft="compact", which only
+#                                rustflags can set. The cargo run gets it in
+#                                CARGO_TARGET_<TRIPLE>_RUSTFLAGS (the triple in
+#                                upper case, "-" and "." as "_"), appended to
+#                                that variable's value at configure time, so
+#                                only the cross build sees it (build scripts
+#                                and proc macros are compiled for the host
+#                                without it) and a user's target rustflags are
+#                                kept. Cargo's precedence decides the rest: a
+#                                RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS in the
+#                                build's environment replaces all target
+#                                rustflags (add the cfg there yourself), and
+#                                target rustflags replace build.rustflags of a
+#                                .cargo/config.toml (set OFF, or move them to
+#                                target.<triple>.rustflags).
 #   CORE_PKCS11_CARGO            The cargo executable (found on PATH or in
 #                                ~/.cargo/bin by default).
 #   CORE_PKCS11_CARGO_TARGET_DIR Cargo's target directory. Default: target/ at
@@ -204,6 +227,30 @@ endif()
 # The environment of every cargo run. The configuration directory is always
 # passed (empty when unset) so that cargo sees the change when it is removed.
 set(_core_pkcs11_env "CORE_PKCS11_CONFIG_DIR=${_core_pkcs11_config_dir}")
+
+# sha2's compact SHA-256 on bare-metal targets (CORE_PKCS11_SHA2_COMPACT above).
+if(CORE_PKCS11_RUST_TARGET_TRIPLE MATCHES "-none-")
+    _core_pkcs11_option(CORE_PKCS11_SHA2_COMPACT ON BOOL
+        "Build sha2's compact software SHA-256 (smaller, slower) for the bare-metal target")
+else()
+    _core_pkcs11_option(CORE_PKCS11_SHA2_COMPACT OFF BOOL
+        "Build sha2's compact software SHA-256 (smaller, slower) for the bare-metal target")
+endif()
+if(CORE_PKCS11_SHA2_COMPACT AND NOT "${CORE_PKCS11_RUST_TARGET_TRIPLE}" STREQUAL "")
+    string(TOUPPER "${CORE_PKCS11_RUST_TARGET_TRIPLE}" _core_pkcs11_triple_var)
+    string(REGEX REPLACE "[-.]" "_" _core_pkcs11_triple_var "${_core_pkcs11_triple_var}")
+    set(_core_pkcs11_triple_var "CARGO_TARGET_${_core_pkcs11_triple_var}_RUSTFLAGS")
+    set(_core_pkcs11_rustflags "$ENV{${_core_pkcs11_triple_var}} --cfg sha2_backend_soft=\"compact\"")
+    string(STRIP "${_core_pkcs11_rustflags}" _core_pkcs11_rustflags)
+    list(APPEND _core_pkcs11_env "${_core_pkcs11_triple_var}=${_core_pkcs11_rustflags}")
+    if(DEFINED ENV{RUSTFLAGS} OR DEFINED ENV{CARGO_ENCODED_RUSTFLAGS})
+        message(WARNING "core_pkcs11: RUSTFLAGS (or CARGO_ENCODED_RUSTFLAGS) is set, so cargo ignores "
+            "${_core_pkcs11_triple_var} and sha2's compact SHA-256 is not selected: "
+            "add --cfg sha2_backend_soft=\"compact\" to it for the smaller build")
+    endif()
+    unset(_core_pkcs11_triple_var)
+    unset(_core_pkcs11_rustflags)
+endif()
 
 # core_pkcs11_add_cargo_library(<name> <features> <cargo target dir>)
 #

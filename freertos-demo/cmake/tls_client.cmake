@@ -24,6 +24,18 @@ set(DEMO_TLS_CARGO_TARGET_DIR "${DEMO_REPO_ROOT}/target/freertos-demo-tls" CACHE
 get_filename_component(_demo_tls_config_dir "${CORE_PKCS11_CONFIG_DIR}" ABSOLUTE
     BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
 
+# sha2 0.11's compact SHA-256 for the device, as cmake/core_pkcs11.cmake does
+# for libcore_pkcs11.a (CORE_PKCS11_SHA2_COMPACT): a cfg that only rustflags can
+# set, given to the cross build alone through the target's rustflags (appended
+# to the value the variable had at configure time). embedded-tls's sha2 0.10
+# gets its compact code from the feature force-soft-compact in tls/Cargo.toml.
+set(_demo_tls_env "CORE_PKCS11_CONFIG_DIR=${_demo_tls_config_dir}")
+if(CORE_PKCS11_SHA2_COMPACT)
+    set(_demo_tls_rustflags "$ENV{CARGO_TARGET_THUMBV7M_NONE_EABI_RUSTFLAGS} --cfg sha2_backend_soft=\"compact\"")
+    string(STRIP "${_demo_tls_rustflags}" _demo_tls_rustflags)
+    list(APPEND _demo_tls_env "CARGO_TARGET_THUMBV7M_NONE_EABI_RUSTFLAGS=${_demo_tls_rustflags}")
+endif()
+
 # demo_tls_rust_library(<name> <cargo features>): an imported static library
 # built by cargo into its own target directory (so that the two feature sets
 # never overwrite each other's archive).
@@ -38,7 +50,7 @@ function(demo_tls_rust_library name features)
         list(APPEND _cmd --features "${features}")
     endif()
     add_custom_target(${name}_cargo_build
-        COMMAND "${CMAKE_COMMAND}" -E env "CORE_PKCS11_CONFIG_DIR=${_demo_tls_config_dir}" ${_cmd}
+        COMMAND "${CMAKE_COMMAND}" -E env ${_demo_tls_env} ${_cmd}
         WORKING_DIRECTORY "${DEMO_TLS_CRATE_DIR}"
         BYPRODUCTS "${_lib}"
         COMMENT "Building the TLS demo's Rust static library (${name}) with cargo"
