@@ -40,10 +40,21 @@ pub(crate) fn catch(body: impl FnOnce() -> CK_RV) -> CK_RV {
     }
 }
 
+// The entry points pass their bodies as closures, one type each. The guards below take them
+// as `&mut dyn FnMut` so that the locking, the not-initialised check and the operation
+// bookkeeping are compiled once, not once per entry point: the generic functions only turn
+// the closure into a trait object. (`#[inline(never)]` keeps the optimiser from copying the
+// shared part back into every caller.)
+
 /// Runs `body` on the library state under the internal lock and, if the application set one
 /// up, its mutex. Used directly only by `C_Initialize`, `C_Finalize`; everything else goes
 /// through [`with_token`].
-pub(crate) fn with_state(body: impl FnOnce(&mut State) -> CK_RV) -> CK_RV {
+pub(crate) fn with_state(mut body: impl FnMut(&mut State) -> CK_RV) -> CK_RV {
+    with_state_dyn(&mut body)
+}
+
+#[inline(never)]
+fn with_state_dyn(body: &mut dyn FnMut(&mut State) -> CK_RV) -> CK_RV {
     catch(|| {
         let mut state = STATE.lock();
         let app_mutex = state.app_mutex;
@@ -66,7 +77,12 @@ pub(crate) fn with_state(body: impl FnOnce(&mut State) -> CK_RV) -> CK_RV {
 
 /// Runs `body` on the token: `CKR_CRYPTOKI_NOT_INITIALIZED` before `C_Initialize`, else the
 /// body's result as a `CK_RV`.
-pub(crate) fn with_token(body: impl FnOnce(&mut Token) -> CkResult<()>) -> CK_RV {
+pub(crate) fn with_token(mut body: impl FnMut(&mut Token) -> CkResult<()>) -> CK_RV {
+    with_token_dyn(&mut body)
+}
+
+#[inline(never)]
+fn with_token_dyn(body: &mut dyn FnMut(&mut Token) -> CkResult<()>) -> CK_RV {
     with_state(|state| match state.token.as_mut() {
         None => CKR_CRYPTOKI_NOT_INITIALIZED,
         Some(token) => rv(body(token)),
@@ -80,7 +96,16 @@ pub(crate) fn with_token(body: impl FnOnce(&mut Token) -> CkResult<()>) -> CK_RV
 pub(crate) fn with_operation(
     session: CK_SESSION_HANDLE,
     kind: core_pkcs11_engine::OperationKind,
-    body: impl FnOnce(&mut Token) -> CkResult<()>,
+    mut body: impl FnMut(&mut Token) -> CkResult<()>,
+) -> CK_RV {
+    with_operation_dyn(session, kind, &mut body)
+}
+
+#[inline(never)]
+fn with_operation_dyn(
+    session: CK_SESSION_HANDLE,
+    kind: core_pkcs11_engine::OperationKind,
+    body: &mut dyn FnMut(&mut Token) -> CkResult<()>,
 ) -> CK_RV {
     with_token(|token| {
         let result = body(token);
