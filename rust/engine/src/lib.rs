@@ -40,6 +40,7 @@ pub mod store;
 pub mod template;
 pub mod token;
 pub mod token_state;
+mod vec_map;
 
 pub use attribute::{Attribute, AttributeQuery};
 pub use config::Config;

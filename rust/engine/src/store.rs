@@ -5,7 +5,7 @@
 //! interprets them. Backends (littlefs, a host image file, a vendor PAL) live outside the
 //! engine and implement [`ObjectStore`].
 
-use alloc::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use alloc::vec::Vec;
 use zeroize::Zeroizing;
 
@@ -42,7 +42,7 @@ pub trait ObjectStore: Send {
 /// A store that keeps records in memory only: token objects last until `C_Finalize`.
 #[derive(Default)]
 pub struct MemoryStore {
-    records: BTreeMap<u32, Zeroizing<Vec<u8>>>,
+    records: VecMap<u32, Zeroizing<Vec<u8>>>,
 }
 
 impl MemoryStore {
@@ -64,7 +64,7 @@ impl MemoryStore {
 
 impl ObjectStore for MemoryStore {
     fn load(&mut self, visit: &mut dyn FnMut(u32, &[u8])) -> Result<(), StoreError> {
-        for (id, bytes) in &self.records {
+        for (id, bytes) in self.records.iter() {
             visit(*id, bytes);
         }
         Ok(())

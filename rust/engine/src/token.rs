@@ -12,9 +12,9 @@ use crate::operation::{DigestOp, FindOp, Output, SignatureOp, SignatureScheme, S
 use crate::session::Session;
 use crate::store::{ObjectStore, StoreError, TOKEN_STATE_ID};
 use crate::token_state::TokenState;
+use crate::vec_map::VecMap;
 use crate::CkResult;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use sha2::Digest;
 
@@ -41,8 +41,8 @@ pub struct Token {
     entropy: Box<dyn EntropySource>,
     drbg: HmacDrbg,
     state: TokenState,
-    sessions: BTreeMap<Ulong, Session>,
-    objects: BTreeMap<Ulong, Object>,
+    sessions: VecMap<Ulong, Session>,
+    objects: VecMap<Ulong, Object>,
     login: Option<Ulong>,
     next_session: Ulong,
     next_object: Ulong,
@@ -83,7 +83,7 @@ impl Token {
             .map_err(store_error)?;
 
         let mut state = None;
-        let mut objects = BTreeMap::new();
+        let mut objects = VecMap::new();
         let mut next_object: Ulong = 1;
         let mut next_store_id: u32 = 1;
         let mut damaged_records = 0;
@@ -126,7 +126,7 @@ impl Token {
             entropy,
             drbg,
             state,
-            sessions: BTreeMap::new(),
+            sessions: VecMap::new(),
             objects,
             login: None,
             next_session: 1,
