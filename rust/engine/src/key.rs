@@ -188,6 +188,19 @@ impl KeyMaterial {
     }
 }
 
+impl KeyMaterial {
+    /// Verifies a raw RSA signature (`CKM_RSA_X_509`): `signature^e mod n` must equal
+    /// `input` read as a big-endian number.
+    pub fn verify_raw(&self, input: &[u8], signature: &[u8]) -> CkResult<()> {
+        match self {
+            #[cfg(feature = "rsa")]
+            KeyMaterial::RsaPublic(key) => key.verify_raw(input, signature),
+            #[allow(unreachable_patterns)]
+            _ => Err(CKR_KEY_TYPE_INCONSISTENT),
+        }
+    }
+}
+
 #[cfg(all(test, feature = "ecdsa"))]
 mod tests {
     use super::*;

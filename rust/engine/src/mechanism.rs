@@ -41,6 +41,8 @@ pub const SUPPORTED: &[Ulong] = &[
     CKM_RSA_PKCS,
     #[cfg(feature = "rsa")]
     CKM_SHA256_RSA_PKCS,
+    #[cfg(feature = "rsa")]
+    CKM_RSA_X_509,
     CKM_SHA256_HMAC,
     #[cfg(feature = "cmac")]
     CKM_AES_CMAC,
@@ -64,6 +66,10 @@ pub fn info(kind: Ulong) -> CkResult<MechanismInfo> {
         ),
         #[cfg(feature = "rsa")]
         CKM_RSA_PKCS | CKM_SHA256_RSA_PKCS => (RSA_MIN_BITS, RSA_MAX_BITS, CKF_SIGN | CKF_VERIFY),
+        // Raw RSA: verification only, as in the C reference (a raw private-key operation
+        // would sign anything a caller chose, unpadded).
+        #[cfg(feature = "rsa")]
+        CKM_RSA_X_509 => (RSA_MIN_BITS, RSA_MAX_BITS, CKF_VERIFY),
         // Key sizes of MAC keys are in bytes.
         CKM_SHA256_HMAC => (
             crate::mac::HMAC_MIN_KEY_LEN as Ulong,
@@ -94,7 +100,7 @@ mod tests {
 
     #[test]
     fn unknown_mechanism_is_invalid() {
-        assert_eq!(info(CKM_RSA_X_509), Err(CKR_MECHANISM_INVALID));
+        assert_eq!(info(CKM_RSA_PKCS_KEY_PAIR_GEN), Err(CKR_MECHANISM_INVALID));
         assert_eq!(info(0xdead_beef), Err(CKR_MECHANISM_INVALID));
     }
 

@@ -98,6 +98,9 @@ pub enum SignatureScheme {
     RsaPkcs,
     /// `CKM_SHA256_RSA_PKCS`: DigestInfo of SHA-256 of the data.
     Sha256RsaPkcs,
+    /// `CKM_RSA_X_509` (verification only): the data is the whole recovered block, without
+    /// its leading zero bytes.
+    RsaX509,
     /// `CKM_SHA256_HMAC`: HMAC-SHA256 with a secret key.
     HmacSha256,
     /// `CKM_AES_CMAC`: AES-CMAC with an AES key.
@@ -116,6 +119,8 @@ impl SignatureScheme {
             CKM_RSA_PKCS => Some(SignatureScheme::RsaPkcs),
             #[cfg(feature = "rsa")]
             CKM_SHA256_RSA_PKCS => Some(SignatureScheme::Sha256RsaPkcs),
+            #[cfg(feature = "rsa")]
+            CKM_RSA_X_509 => Some(SignatureScheme::RsaX509),
             CKM_SHA256_HMAC => Some(SignatureScheme::HmacSha256),
             #[cfg(feature = "cmac")]
             CKM_AES_CMAC => Some(SignatureScheme::AesCmac),
@@ -132,10 +137,17 @@ impl SignatureScheme {
     pub fn key_type(self) -> Ulong {
         match self {
             SignatureScheme::Ecdsa | SignatureScheme::EcdsaSha256 => CKK_EC,
-            SignatureScheme::RsaPkcs | SignatureScheme::Sha256RsaPkcs => CKK_RSA,
+            SignatureScheme::RsaPkcs
+            | SignatureScheme::Sha256RsaPkcs
+            | SignatureScheme::RsaX509 => CKK_RSA,
             SignatureScheme::HmacSha256 => CKK_GENERIC_SECRET,
             SignatureScheme::AesCmac => CKK_AES,
         }
+    }
+
+    /// False for the schemes that only verify (`CKM_RSA_X_509`).
+    pub fn signs(self) -> bool {
+        self != SignatureScheme::RsaX509
     }
 
     /// True for the MAC schemes, which sign and verify with one secret key.

@@ -723,6 +723,9 @@ impl Token {
     ) -> CkResult<SignatureOp> {
         let object = self.object(key).map_err(|_| CKR_KEY_HANDLE_INVALID)?;
         let scheme = SignatureScheme::from_mechanism(mechanism)?;
+        if usage == CKA_SIGN && !scheme.signs() {
+            return Err(CKR_MECHANISM_INVALID);
+        }
         let mut op = SignatureOp::new(scheme, mechanism.kind, key);
         if scheme.is_mac() {
             // A MAC signs and verifies with the same secret key.
@@ -888,7 +891,11 @@ impl Token {
             Some(data) => op.input_single(data),
             None => op.input_final(),
         };
-        material.verify(&input, signature)
+        if op.scheme == SignatureScheme::RsaX509 {
+            material.verify_raw(&input, signature)
+        } else {
+            material.verify(&input, signature)
+        }
     }
 
     /// `C_Verify` (single part): `Err(CKR_SIGNATURE_INVALID)` for a wrong signature.

@@ -1023,6 +1023,36 @@ mod rsa_keys {
         );
     }
 
+    /// `CKM_RSA_X_509` verifies (as in the C reference) but does not sign.
+    #[test]
+    fn raw_rsa_verifies_only() {
+        let mut t = token();
+        let s = rw_user_session(&mut t);
+        let (public, private) = import(&mut t, s, true);
+        let msg = b"core-pkcs11 known answer";
+        let sig = sign(&mut t, s, CKM_SHA256_RSA_PKCS, private, msg);
+        // The PKCS #1 v1.5 block the signature recovers to.
+        let mut block = vec![0u8, 1];
+        block.resize(256 - 52, 0xff);
+        block.push(0);
+        block.extend_from_slice(&core_pkcs11_engine::operation::SHA256_DIGEST_INFO_PREFIX);
+        use sha2::Digest;
+        block.extend_from_slice(&sha2::Sha256::digest(msg));
+        assert_eq!(block.len(), 256);
+        verify(&mut t, s, CKM_RSA_X_509, public, &block, &sig).unwrap();
+        block[255] ^= 1;
+        assert_eq!(
+            verify(&mut t, s, CKM_RSA_X_509, public, &block, &sig),
+            Err(CKR_SIGNATURE_INVALID)
+        );
+        assert_eq!(
+            t.sign_init(s, &Mechanism::new(CKM_RSA_X_509), private),
+            Err(CKR_MECHANISM_INVALID)
+        );
+        let info = t.mechanism_info(CKM_RSA_X_509).unwrap();
+        assert_eq!(info.flags, CKF_VERIFY);
+    }
+
     #[test]
     fn rsa_key_without_crt_values_is_completed() {
         let mut t = token();

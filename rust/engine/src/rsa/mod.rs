@@ -152,6 +152,30 @@ impl PublicKey {
         let mut expected = [0u8; MAX_BITS / 8];
         let expected = &mut expected[..self.size];
         encode(data, expected)?;
+        self.recover_and_compare(signature, expected)
+    }
+}
+
+impl PublicKey {
+    /// Verifies a raw RSA signature (`CKM_RSA_X_509`): `signature^e mod n`, as a number,
+    /// must equal `data` (big-endian, at most the modulus length). `CKR_SIGNATURE_LEN_RANGE`
+    /// unless the signature has the modulus length, `CKR_DATA_LEN_RANGE` for longer data,
+    /// `CKR_SIGNATURE_INVALID` otherwise (also for a signature not below the modulus).
+    pub fn verify_raw(&self, data: &[u8], signature: &[u8]) -> CkResult<()> {
+        if signature.len() != self.size {
+            return Err(CKR_SIGNATURE_LEN_RANGE);
+        }
+        if data.len() > self.size {
+            return Err(CKR_DATA_LEN_RANGE);
+        }
+        let mut expected = [0u8; MAX_BITS / 8];
+        let expected = &mut expected[..self.size];
+        expected[self.size - data.len()..].copy_from_slice(data);
+        self.recover_and_compare(signature, expected)
+    }
+
+    /// Checks that `signature^e mod n`, written in the modulus length, equals `expected`.
+    fn recover_and_compare(&self, signature: &[u8], expected: &[u8]) -> CkResult<()> {
         let k = self.n.len();
         let mut s = [0 as Limb; MAX_LIMBS];
         limbs::from_be_bytes(signature, &mut s[..k]).ok_or(CKR_SIGNATURE_INVALID)?;
@@ -289,7 +313,8 @@ impl Crt {
         match given_qinv {
             Some(v) => {
                 qinv = read(trim(v), k)?;
-                if !limbs::less_than_vartime(&qinv, p.value()) {
+                // qinv < p, compared without a branch on either value.
+                if !bool::from(limbs::is_one(limbs::sub(&mut t, &qinv, p.value()))) {
                     return Err(invalid);
                 }
             }

@@ -126,6 +126,42 @@ fn verification_rejects_what_it_must() {
 }
 
 #[test]
+fn raw_verification_recovers_the_whole_block() {
+    for f in fixtures() {
+        let public = PublicKey::new(f.get("modulus"), f.get("public_exponent")).unwrap();
+        let mut block = vec![0u8; public.size()];
+        encode(&digest_info(MESSAGE), &mut block).unwrap();
+        public.verify_raw(&block, &f.signature).unwrap();
+        // Leading zero bytes may be left out: the block is a number.
+        public.verify_raw(&block[1..], &f.signature).unwrap();
+        let mut other = block.clone();
+        other[20] ^= 1;
+        assert_eq!(
+            public.verify_raw(&other, &f.signature),
+            Err(CKR_SIGNATURE_INVALID)
+        );
+        assert_eq!(
+            public.verify_raw(&block[2..], &f.signature),
+            Err(CKR_SIGNATURE_INVALID)
+        );
+        let mut long = vec![0u8];
+        long.extend_from_slice(&block);
+        assert_eq!(
+            public.verify_raw(&long, &f.signature),
+            Err(CKR_DATA_LEN_RANGE)
+        );
+        assert_eq!(
+            public.verify_raw(&block, &f.signature[1..]),
+            Err(CKR_SIGNATURE_LEN_RANGE)
+        );
+        assert_eq!(
+            public.verify_raw(&block, f.get("modulus")),
+            Err(CKR_SIGNATURE_INVALID)
+        );
+    }
+}
+
+#[test]
 fn longest_data_signs_and_verifies() {
     let f = &fixtures()[0];
     let key = PrivateKey::new(&f.private_parts(true, true)).unwrap();
