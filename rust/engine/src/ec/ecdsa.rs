@@ -7,12 +7,11 @@
 //! output), the same reduction of the hash (its leftmost 256 bits, left-padded when shorter,
 //! mod `n`), no low-s normalisation (PKCS #11 does not ask for it).
 
-use super::{mul_base, verify_combination, Affine, Fe, VerifyTables};
+use super::{mul_base, verify_combination, Affine, VerifyTables};
 use alloc::boxed::Box;
 use p256::elliptic_curve::bigint::U256;
 use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::ops::{Invert, Reduce};
-use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::elliptic_curve::Curve;
 use p256::{FieldBytes, NistP256, NonZeroScalar, Scalar};
 use zeroize::{Zeroize, Zeroizing};
@@ -129,19 +128,11 @@ impl PartialEq for PublicKey {
 impl Eq for PublicKey {}
 
 impl PublicKey {
-    /// Parses a SEC1 point (compressed or uncompressed); `None` for anything `p256` rejects
-    /// (wrong length or tag, coordinates not below `p`, a point not on the curve, infinity).
+    /// Parses a SEC1 point (compressed, uncompressed or compact, see [`Affine::from_sec1`]);
+    /// `None` for anything `p256` rejects (wrong length or tag, coordinates not below `p`, a
+    /// point not on the curve, infinity).
     pub fn from_sec1(bytes: &[u8]) -> Option<PublicKey> {
-        let key = p256::PublicKey::from_sec1_bytes(bytes).ok()?;
-        let encoded = key.to_sec1_point(false);
-        let encoded = encoded.as_bytes();
-        let coordinate =
-            |b: &[u8]| -> Option<Fe> { Option::from(Fe::from_repr(FieldBytes::try_from(b).ok()?)) };
-        let point = Affine {
-            x: coordinate(encoded.get(1..33)?)?,
-            y: coordinate(encoded.get(33..65)?)?,
-        };
-        point.is_on_curve().then(|| PublicKey::from_point(&point))
+        Affine::from_sec1(bytes).map(|point| PublicKey::from_point(&point))
     }
 
     fn from_point(point: &Affine) -> PublicKey {

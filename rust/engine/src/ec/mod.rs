@@ -75,10 +75,57 @@ impl Affine {
         }
     }
 
+    /// `x³ − 3x + b`, the curve's `y²` at `x`.
+    fn y_squared(x: &Fe) -> Fe {
+        (x.square() - Fe::from_u64(3)) * x + B
+    }
+
     /// Whether `y² = x³ − 3x + b`.
     pub fn is_on_curve(&self) -> bool {
-        let rhs = (self.x.square() - Fe::from_u64(3)) * self.x + B;
-        self.y.square() == rhs
+        self.y.square() == Affine::y_squared(&self.x)
+    }
+
+    /// Parses a SEC1 point (SEC 1 v2, 2.3.4, plus the compact form): `04 ‖ x ‖ y`
+    /// (uncompressed), `02 ‖ x` or `03 ‖ x` (compressed: `y` even or odd), `05 ‖ x` (compact:
+    /// the `y` of the two that is below `p/2`). `None` for any other tag or length, for a
+    /// coordinate not below `p`, for a point not on the curve, and for the point at
+    /// infinity (`00`), which has no affine form. These are the points `p256`'s
+    /// `PublicKey::from_sec1_bytes` accepts. Variable time: the input is public.
+    pub fn from_sec1(bytes: &[u8]) -> Option<Affine> {
+        let coordinate = |b: &[u8]| -> Option<Fe> {
+            let repr = p256::FieldBytes::try_from(b).ok()?;
+            Option::from(Fe::from_repr(repr))
+        };
+        let (&tag, rest) = bytes.split_first()?;
+        match (tag, rest.len()) {
+            (4, 64) => {
+                let point = Affine {
+                    x: coordinate(&rest[..32])?,
+                    y: coordinate(&rest[32..])?,
+                };
+                point.is_on_curve().then_some(point)
+            }
+            (2, 32) | (3, 32) | (5, 32) => {
+                let x = coordinate(rest)?;
+                // sqrt is None when y² has no square root: no point has this x.
+                let y = Option::<Fe>::from(Affine::y_squared(&x).sqrt())?;
+                let minus_y = -y;
+                let y = if tag == 5 {
+                    // The smaller of y and p − y as integers (big-endian bytes compare so).
+                    if y.to_repr().as_slice() > minus_y.to_repr().as_slice() {
+                        minus_y
+                    } else {
+                        y
+                    }
+                } else if bool::from(y.is_odd()) == (tag == 3) {
+                    y
+                } else {
+                    minus_y
+                };
+                Some(Affine { x, y })
+            }
+            _ => None,
+        }
     }
 
     /// Uncompressed SEC1 encoding `04 ‖ x ‖ y`.

@@ -534,6 +534,142 @@ fn public_key_parsing_matches_p256() {
     }
 }
 
+/// What `p256` makes of `bytes`: `Some(04 ‖ x ‖ y)` when it accepts them as a public key.
+fn reference_parse(bytes: &[u8]) -> Option<alloc::vec::Vec<u8>> {
+    let key = p256::PublicKey::from_sec1_bytes(bytes).ok()?;
+    Some(key.to_sec1_point(false).as_bytes().to_vec())
+}
+
+/// Our parse of `bytes` against `p256`'s: the same points accepted, decoded the same way.
+fn assert_parses_like_p256(bytes: &[u8]) -> bool {
+    let ours = Affine::from_sec1(bytes).map(|p| p.to_uncompressed().to_vec());
+    assert_eq!(ours, reference_parse(bytes), "{bytes:02x?}");
+    assert_eq!(PublicKey::from_sec1(bytes).is_some(), ours.is_some());
+    ours.is_some()
+}
+
+/// The field prime `p`, big-endian.
+const P_BYTES: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+];
+
+#[test]
+fn sec1_points_decode_like_p256() {
+    let mut rng = TestRng(0x5ec1);
+    for i in 0..64 {
+        let d: [u8; 32] = rng.bytes();
+        let Some(key) = PrivateKey::from_bytes(&d) else {
+            continue;
+        };
+        let (_, vk) = reference_keys(&d);
+        let uncompressed = key.verifying_key().to_uncompressed();
+        let compressed = vk.to_sec1_point(true);
+        // Both parities of y come up over the keys; each decodes to the same point.
+        assert!(assert_parses_like_p256(&uncompressed));
+        assert!(assert_parses_like_p256(compressed.as_bytes()));
+        assert_eq!(
+            Affine::from_sec1(compressed.as_bytes())
+                .unwrap()
+                .to_uncompressed(),
+            uncompressed
+        );
+        // The other parity tag gives −Q.
+        let mut flipped = compressed.as_bytes().to_vec();
+        flipped[0] ^= 1;
+        assert!(assert_parses_like_p256(&flipped));
+        assert_eq!(
+            Affine::from_sec1(&flipped).unwrap(),
+            Affine::from_sec1(&uncompressed).unwrap().neg()
+        );
+        // Compact form (tag 05): the y below p/2.
+        let mut compact = compressed.as_bytes().to_vec();
+        compact[0] = 5;
+        assert!(assert_parses_like_p256(&compact));
+        // A random x: on the curve for about half of them (02, 03, 05 agree on which).
+        let x: [u8; 32] = rng.bytes();
+        for tag in [2u8, 3, 5] {
+            let mut random = alloc::vec![tag];
+            random.extend_from_slice(&x);
+            assert_parses_like_p256(&random);
+        }
+        // A y flipped in one bit is off the curve.
+        let mut off_curve = uncompressed;
+        off_curve[33 + i % 32] ^= 1 << (i % 8);
+        assert!(!assert_parses_like_p256(&off_curve));
+    }
+}
+
+#[test]
+fn invalid_sec1_points_are_rejected() {
+    let key = PrivateKey::from_bytes(&[9u8; 32]).unwrap();
+    let uncompressed = key.verifying_key().to_uncompressed();
+    let x = &uncompressed[1..33];
+    let mut bad: alloc::vec::Vec<alloc::vec::Vec<u8>> = alloc::vec![
+        // Empty, the point at infinity, tags without a point.
+        alloc::vec![],
+        alloc::vec![0],
+        alloc::vec![2],
+        alloc::vec![3],
+        alloc::vec![4],
+        alloc::vec![5],
+        // Unknown tags with a valid body (hybrid 06/07, 01, ff).
+        [&[6u8][..], &uncompressed[1..]].concat(),
+        [&[7u8][..], &uncompressed[1..]].concat(),
+        [&[1u8][..], x].concat(),
+        [&[0xffu8][..], x].concat(),
+        // Lengths that do not match the tag.
+        [&[4u8][..], x].concat(),
+        [&[2u8][..], &uncompressed[1..]].concat(),
+        [&[5u8][..], &uncompressed[1..]].concat(),
+        uncompressed[..64].to_vec(),
+        [&uncompressed[..], &[0u8][..]].concat(),
+        [&[2u8][..], &x[..31]].concat(),
+        [&[0u8][..], x].concat(),
+        // Coordinates equal to p or above it.
+        [&[4u8][..], &P_BYTES[..], &uncompressed[33..]].concat(),
+        [&[4u8][..], x, &P_BYTES[..]].concat(),
+        [&[2u8][..], &P_BYTES[..]].concat(),
+        [&[3u8][..], &[0xffu8; 32][..]].concat(),
+        [&[5u8][..], &[0xffu8; 32][..]].concat(),
+        [&[4u8][..], &[0xffu8; 64][..]].concat(),
+        // (0, 0) is not on the curve.
+        [&[4u8][..], &[0u8; 64][..]].concat(),
+    ];
+    // A small x with a point and one without (x³ − 3x + b not a square).
+    let small_x = |on_curve: bool| -> [u8; 32] {
+        let mut x = [0u8; 32];
+        loop {
+            x[31] += 1;
+            if reference_parse(&[&[2u8][..], &x[..]].concat()).is_some() == on_curve {
+                return x;
+            }
+        }
+    };
+    let no_point = small_x(false);
+    bad.push([&[2u8][..], &no_point[..]].concat());
+    bad.push([&[3u8][..], &no_point[..]].concat());
+    bad.push([&[5u8][..], &no_point[..]].concat());
+    // x + p: the same residue as a valid x, but not below p (non-canonical).
+    let x = small_x(true);
+    let point = Affine::from_sec1(&[&[2u8][..], &x[..]].concat()).unwrap();
+    let mut x_plus_p = P_BYTES;
+    let mut carry = 0u16;
+    for i in (0..32).rev() {
+        let sum = u16::from(x_plus_p[i]) + u16::from(x[i]) + carry;
+        x_plus_p[i] = sum as u8;
+        carry = sum >> 8;
+    }
+    assert_eq!(carry, 0);
+    assert!(assert_parses_like_p256(&point.to_uncompressed()));
+    bad.push([&[2u8][..], &x_plus_p[..]].concat());
+    bad.push([&[5u8][..], &x_plus_p[..]].concat());
+    bad.push([&[4u8][..], &x_plus_p[..], &point.to_uncompressed()[33..]].concat());
+    for case in bad {
+        assert!(!assert_parses_like_p256(&case), "{case:02x?}");
+    }
+}
+
 #[test]
 fn private_key_bounds() {
     assert!(PrivateKey::from_bytes(&[0; 32]).is_none());
