@@ -11,9 +11,9 @@
 
 use core::fmt;
 
+use crate::sha256::Sha256;
 use hmac::{Hmac, KeyInit, Mac};
 use rand_core::{TryCryptoRng, TryRng};
-use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::entropy::{EntropyError, EntropySource};

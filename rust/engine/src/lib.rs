@@ -36,6 +36,7 @@ pub mod record;
 #[cfg(feature = "rsa")]
 pub mod rsa;
 pub mod session;
+pub mod sha256;
 pub mod store;
 pub mod template;
 pub mod token;

@@ -30,7 +30,7 @@ pub fn key_length_ok(kind: ObjectKind, len: usize) -> bool {
 #[derive(Clone)]
 pub enum MacState {
     /// HMAC-SHA256.
-    HmacSha256(hmac::Hmac<sha2::Sha256>),
+    HmacSha256(hmac::Hmac<crate::sha256::Sha256>),
     /// AES-128-CMAC.
     #[cfg(feature = "cmac")]
     Aes128Cmac(cmac::Cmac<aes::Aes128>),

@@ -2,9 +2,10 @@
 
 use crate::ck::*;
 use crate::mechanism::Mechanism;
+use crate::sha256::Sha256;
 use crate::CkResult;
 use alloc::vec::Vec;
-use sha2::{Digest, Sha256};
+use digest::Digest;
 
 /// Length of a SHA-256 digest.
 pub const SHA256_LEN: usize = 32;

@@ -11,8 +11,9 @@
 
 use core::fmt;
 
+use crate::sha256::Sha256;
+use digest::Digest;
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 

@@ -16,7 +16,7 @@ use crate::vec_map::VecMap;
 use crate::CkResult;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use sha2::Digest;
+use digest::Digest;
 
 /// An operation of a session that [`Token::end_operation`] can end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -676,7 +676,7 @@ impl Token {
         }
         match out {
             Some(buf) if buf.len() >= SHA256_LEN => {
-                let hash = sha2::Sha256::digest(data);
+                let hash = crate::sha256::Sha256::digest(data);
                 buf[..SHA256_LEN].copy_from_slice(&hash);
                 s.digest = None;
                 Ok(Output::Written(SHA256_LEN))

@@ -61,7 +61,8 @@ impl PrivateKey {
     pub fn sign(&self, z: &[u8], ad: &[u8]) -> [u8; SIGNATURE_LEN] {
         let d_bytes = Zeroizing::new(self.d.to_repr());
         let order = NistP256::ORDER;
-        let mut nonces = rfc6979::KGenerator::<sha2::Sha256, U256>::new(&d_bytes, z, ad, &order);
+        let mut nonces =
+            rfc6979::KGenerator::<crate::sha256::Sha256, U256>::new(&d_bytes, z, ad, &order);
         let z = hash_to_scalar(z);
         loop {
             let mut k_bytes = Zeroizing::new(FieldBytes::default());
