@@ -82,10 +82,47 @@ pub struct MechanismInfo {
     pub flags: Ulong,
 }
 
+/// `n` in decimal ASCII digits, written to the end of `buf`; returns them. (Device builds
+/// format their few numbers with this instead of `core::fmt`, whose code takes flash.)
+pub fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[start..];
+        }
+    }
+}
+
 /// Pads `text` with blanks to a fixed-size `CK_UTF8CHAR` array (truncating if longer).
 pub fn blank_padded<const N: usize>(text: &[u8]) -> [u8; N] {
     let mut out = [b' '; N];
     let n = text.len().min(N);
     out[..n].copy_from_slice(&text[..n]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_digits() {
+        let mut buf = [0xffu8; 20];
+        assert_eq!(decimal(0, &mut buf), b"0");
+        assert_eq!(decimal(7, &mut buf), b"7");
+        assert_eq!(decimal(10, &mut buf), b"10");
+        assert_eq!(decimal(9999, &mut buf), b"9999");
+        assert_eq!(decimal(1_234_567_890, &mut buf), b"1234567890");
+        let max = alloc::format!("{}", usize::MAX);
+        assert_eq!(decimal(usize::MAX, &mut buf), max.as_bytes());
+    }
+
+    #[test]
+    fn blank_padding() {
+        assert_eq!(blank_padded::<4>(b"ab"), *b"ab  ");
+        assert_eq!(blank_padded::<2>(b"abc"), *b"ab");
+    }
 }

@@ -224,12 +224,11 @@ impl Token {
         if self.damaged_records == 0 {
             return blank_padded(MODEL);
         }
-        let mut text = alloc::string::String::new();
-        let _ = core::fmt::write(
-            &mut text,
-            format_args!("{} bad records", self.damaged_records.min(9999)),
-        );
-        blank_padded(text.as_bytes())
+        let mut digits = [0u8; 20];
+        let count = crate::info::decimal(self.damaged_records.min(9999), &mut digits);
+        let mut model = blank_padded::<16>(count);
+        model[count.len()..count.len() + 12].copy_from_slice(b" bad records");
+        model
     }
 
     fn token_flags(&self) -> Ulong {

@@ -89,12 +89,13 @@ fn open_token() -> Result<Token, CK_RV> {
     )
     .map_err(|rv| guard::rv(Err(rv)))?;
     if token.damaged_records() > 0 {
-        crate::log::log(
+        let mut digits = [0u8; 20];
+        crate::log::log_pieces(
             crate::log::Level::Warn,
-            format_args!(
-                "{} stored record(s) could not be read and were skipped",
-                token.damaged_records()
-            ),
+            &[
+                core_pkcs11_engine::info::decimal(token.damaged_records(), &mut digits),
+                b" stored record(s) could not be read and were skipped",
+            ],
         );
     }
     Ok(token)

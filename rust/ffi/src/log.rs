@@ -18,15 +18,23 @@ pub enum Level {
 /// Longest message passed to the hook (longer ones are cut), without the NUL.
 const MAX_MESSAGE: usize = 127;
 
-/// A fixed buffer that `fmt::Write` fills, silently truncating.
+/// A fixed buffer for one message, silently truncating.
 struct MessageBuffer {
     bytes: [u8; MAX_MESSAGE + 1],
     len: usize,
 }
 
-impl Write for MessageBuffer {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for &b in s.as_bytes() {
+impl MessageBuffer {
+    fn new() -> Self {
+        MessageBuffer {
+            bytes: [0; MAX_MESSAGE + 1],
+            len: 0,
+        }
+    }
+
+    /// Appends `bytes`, cut at [`MAX_MESSAGE`].
+    fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
             if self.len >= MAX_MESSAGE {
                 break;
             }
@@ -34,24 +42,45 @@ impl Write for MessageBuffer {
             self.bytes[self.len] = if b == 0 { b'?' } else { b };
             self.len += 1;
         }
+    }
+
+    /// NUL-terminates the message and passes it to the hook for `level`.
+    fn emit(mut self, level: Level) {
+        self.bytes[self.len] = 0;
+        // SAFETY: `self.bytes` is NUL-terminated at `self.len` (at most 127 < its size) and
+        // outlives the call; the shim's `core_pkcs11_cfg_log` only reads the string during the
+        // call.
+        unsafe {
+            crate::shim::core_pkcs11_cfg_log(level as core::ffi::c_int, self.bytes.as_ptr().cast())
+        }
+    }
+}
+
+impl Write for MessageBuffer {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push(s.as_bytes());
         Ok(())
     }
 }
 
 /// Formats `args` (cut at 127 bytes) and passes it to the application's hook for `level`.
+/// The library's own messages on devices go through [`log_pieces`] instead: `core::fmt`'s
+/// formatting code would otherwise be linked for them.
 pub fn log(level: Level, args: fmt::Arguments<'_>) {
-    let mut buf = MessageBuffer {
-        bytes: [0; MAX_MESSAGE + 1],
-        len: 0,
-    };
+    let mut buf = MessageBuffer::new();
     // Writing into the buffer never fails; a failing Display impl just shortens the message.
     let _ = buf.write_fmt(args);
-    buf.bytes[buf.len] = 0;
-    // SAFETY: `buf.bytes` is NUL-terminated at `buf.len` (at most 127 < its size) and outlives
-    // the call; the shim's `core_pkcs11_cfg_log` only reads the string during the call.
-    unsafe {
-        crate::shim::core_pkcs11_cfg_log(level as core::ffi::c_int, buf.bytes.as_ptr().cast())
+    buf.emit(level);
+}
+
+/// Passes the concatenation of `pieces` (cut at 127 bytes) to the application's hook for
+/// `level`, without `core::fmt` (numbers: [`core_pkcs11_engine::info::decimal`]).
+pub fn log_pieces(level: Level, pieces: &[&[u8]]) {
+    let mut buf = MessageBuffer::new();
+    for piece in pieces {
+        buf.push(piece);
     }
+    buf.emit(level);
 }
 
 #[cfg(test)]
@@ -71,5 +100,7 @@ mod tests {
         // The default configuration's hooks are empty: this just must not crash.
         log(Level::Error, format_args!("{long}"));
         log(Level::Debug, format_args!("a\0b"));
+        log_pieces(Level::Warn, &[long.as_bytes(), b"a\0b", b""]);
+        log_pieces(Level::Info, &[]);
     }
 }

@@ -147,9 +147,9 @@ impl<P: Pal> ObjectStore for PalStore<P> {
         if id == TOKEN_STATE_ID {
             if self.state_persistent && self.pal.save(STATE_LABEL, bytes) == 0 {
                 // A PAL that stores only the corePKCS11 labels: keep the state in memory.
-                crate::log::log(
+                crate::log::log_pieces(
                     crate::log::Level::Warn,
-                    format_args!("the PAL does not store the token state: PINs and label last until C_Finalize"),
+                    &[b"the PAL does not store the token state: PINs and label last until C_Finalize"],
                 );
                 self.state_persistent = false;
             }
@@ -169,9 +169,9 @@ impl<P: Pal> ObjectStore for PalStore<P> {
             if handle != 0 {
                 self.pal.destroy(handle);
             }
-            crate::log::log(
+            crate::log::log_pieces(
                 crate::log::Level::Error,
-                format_args!("the PAL stores only the corePKCS11 labels: cannot keep this object"),
+                &[b"the PAL stores only the corePKCS11 labels: cannot keep this object"],
             );
             return Err(StoreError::Io);
         }

@@ -35,22 +35,27 @@ pub(crate) fn open() -> CkResult<Box<dyn ObjectStore>> {
 /// littlefs on the application's block device.
 #[cfg(all(not(feature = "pal"), target_os = "none"))]
 fn device_store() -> CkResult<Box<dyn ObjectStore>> {
-    use crate::log::{log, Level};
+    use crate::log::{log_pieces, Level};
     use core_pkcs11_engine::ck::CKR_DEVICE_ERROR;
     match crate::block_device::configured_device() {
         None => {
-            log(
+            log_pieces(
                 Level::Warn,
-                format_args!("no block device set: token objects last until C_Finalize"),
+                &[b"no block device set: token objects last until C_Finalize"],
             );
             Ok(Box::new(core_pkcs11_engine::MemoryStore::new()))
         }
         Some(device) => match core_pkcs11_littlefs::LittlefsStore::mount(device) {
             Ok(store) => Ok(Box::new(store)),
             Err(failure) => {
-                log(
+                let [what, detail] = failure.error.message();
+                log_pieces(
                     Level::Error,
-                    format_args!("cannot mount the object store: {}", failure.error),
+                    &[
+                        b"cannot mount the object store: ",
+                        what.as_bytes(),
+                        detail.as_bytes(),
+                    ],
                 );
                 Err(CKR_DEVICE_ERROR)
             }

@@ -27,9 +27,15 @@ pub struct Geometry {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InvalidGeometry(pub &'static str);
 
+impl InvalidGeometry {
+    /// What the message says before the rule.
+    pub(crate) const PREFIX: &'static str = "invalid block device geometry: ";
+}
+
 impl fmt::Display for InvalidGeometry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid block device geometry: {}", self.0)
+        f.write_str(InvalidGeometry::PREFIX)?;
+        f.write_str(self.0)
     }
 }
 

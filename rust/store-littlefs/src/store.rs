@@ -60,16 +60,27 @@ pub enum MountError {
     Full,
 }
 
+impl MountError {
+    /// The message, in two pieces (the second is empty except for a geometry error): what
+    /// `Display` prints, for callers that log without `core::fmt`.
+    pub fn message(&self) -> [&'static str; 2] {
+        match self {
+            MountError::InvalidGeometry(e) => [InvalidGeometry::PREFIX, e.0],
+            MountError::Unrecognised => [
+                "the device holds no littlefs file system of this geometry and is not blank",
+                "",
+            ],
+            MountError::Io => ["block device error while mounting", ""],
+            MountError::Full => ["no room for the object store's directory", ""],
+        }
+    }
+}
+
 impl fmt::Display for MountError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MountError::InvalidGeometry(e) => e.fmt(f),
-            MountError::Unrecognised => f.write_str(
-                "the device holds no littlefs file system of this geometry and is not blank",
-            ),
-            MountError::Io => f.write_str("block device error while mounting"),
-            MountError::Full => f.write_str("no room for the object store's directory"),
-        }
+        let [what, detail] = self.message();
+        f.write_str(what)?;
+        f.write_str(detail)
     }
 }
 
@@ -355,5 +366,29 @@ mod tests {
         ] {
             assert_eq!(parse_record_name(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn mount_error_messages() {
+        let geometry = MountError::InvalidGeometry(InvalidGeometry("block size too small"));
+        for (error, text) in [
+            (
+                geometry,
+                "invalid block device geometry: block size too small",
+            ),
+            (MountError::Io, "block device error while mounting"),
+            (MountError::Full, "no room for the object store's directory"),
+            (
+                MountError::Unrecognised,
+                "the device holds no littlefs file system of this geometry and is not blank",
+            ),
+        ] {
+            assert_eq!(alloc::format!("{error}"), text);
+            assert_eq!(error.message().concat(), text);
+        }
+        assert_eq!(
+            alloc::format!("{}", InvalidGeometry("x")),
+            "invalid block device geometry: x"
+        );
     }
 }
