@@ -402,7 +402,9 @@ fn batch_to_affine(points: &[Jacobian], out: &mut [Affine]) {
         o.x = acc;
         acc *= point.z;
     }
-    let mut inv = Option::<Fe>::from(acc.invert_vartime()).unwrap_or(Fe::ZERO);
+    // The constant-time inversion, although the points are public: the signing path links
+    // it anyway, and one inversion routine instead of two saves flash on devices.
+    let mut inv = Option::<Fe>::from(acc.invert()).unwrap_or(Fe::ZERO);
     for (o, point) in out.iter_mut().zip(points).rev() {
         let z_inv = inv * o.x;
         inv *= point.z;
