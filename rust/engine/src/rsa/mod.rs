@@ -18,7 +18,6 @@ use alloc::vec;
 use alloc::vec::Vec;
 use limbs::Limb;
 use montgomery::{Modulus, MAX_LIMBS, TABLE_LIMBS};
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 /// Bytes of PKCS #1 v1.5 type 1 padding around the data at least (`00 01`, 8 x `FF`, `00`).
@@ -133,13 +132,11 @@ impl PublicKey {
         self.size
     }
 
-    /// `out = s^e mod n` (`s < n`, `n`'s limb length); `scratch` holds 2 such lengths.
-    fn public_op(&self, out: &mut [Limb], s: &[Limb], scratch: &mut [Limb]) {
-        let k = self.n.len();
-        let (base, acc) = scratch[..2 * k].split_at_mut(k);
-        self.n.to_montgomery(base, s);
-        self.n.pow_vartime(acc, base, &self.e);
-        self.n.out_of_montgomery(out, acc);
+    /// `x = x^e mod n` for `x < n` (`n`'s limb length); `base` holds as many limbs.
+    fn public_op(&self, x: &mut [Limb], base: &mut [Limb]) {
+        self.n.to_montgomery(base, x);
+        self.n.pow_vartime(x, base, &self.e);
+        self.n.leave_montgomery(x);
     }
 
     /// Verifies a PKCS #1 v1.5 `signature` over `data` (for `CKM_RSA_PKCS` the DigestInfo the
@@ -182,13 +179,11 @@ impl PublicKey {
         if !limbs::less_than_vartime(&s[..k], self.n.value()) {
             return Err(CKR_SIGNATURE_INVALID);
         }
-        let mut m = [0 as Limb; MAX_LIMBS];
-        let mut scratch = [0 as Limb; 2 * MAX_LIMBS];
-        self.public_op(&mut m[..k], &s[..k], &mut scratch);
-        let mut recovered = [0u8; MAX_BITS / 8];
-        let recovered = &mut recovered[..self.size];
-        limbs::to_be_bytes(&m[..k], recovered);
-        if bool::from(recovered.ct_eq(expected)) {
+        let mut base = [0 as Limb; MAX_LIMBS];
+        self.public_op(&mut s[..k], &mut base[..k]);
+        let m = &mut base[..k];
+        limbs::from_be_bytes(expected, m).ok_or(CKR_GENERAL_ERROR)?;
+        if bool::from(limbs::equal(&s[..k], m)) {
             Ok(())
         } else {
             Err(CKR_SIGNATURE_INVALID)
@@ -269,8 +264,9 @@ impl PrivateKey {
                 n.out_of_montgomery(&mut s[..kn], acc);
             }
         }
-        let (check, scratch) = table.split_at_mut(kn);
-        self.public.public_op(check, &s[..kn], scratch);
+        let (check, base) = table.split_at_mut(kn);
+        check.copy_from_slice(&s[..kn]);
+        self.public.public_op(check, &mut base[..kn]);
         if !bool::from(limbs::equal(check, &c[..kn])) {
             em.fill(0);
             return Err(CKR_FUNCTION_FAILED);

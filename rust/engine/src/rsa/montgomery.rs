@@ -32,6 +32,10 @@ pub struct Modulus {
     rr: Zeroizing<Vec<Limb>>,
     /// `R^3 mod m`: converts a value's upper half (see [`Modulus::reduce_wide`]).
     rrr: Zeroizing<Vec<Limb>>,
+    /// `R mod m`: 1 in Montgomery form.
+    one: Zeroizing<Vec<Limb>>,
+    /// 1 as a `k`-limb value: a product with it leaves Montgomery form.
+    unit: Vec<Limb>,
 }
 
 impl Modulus {
@@ -52,7 +56,10 @@ impl Modulus {
             m0inv: inv.wrapping_neg(),
             rr: Zeroizing::new(vec![0; k]),
             rrr: Zeroizing::new(vec![0; k]),
+            one: Zeroizing::new(vec![0; k]),
+            unit: vec![0; k],
         };
+        modulus.unit[0] = 1;
         // R^2 mod m by doubling 1 (2 k LIMB_BITS) times, each step reduced without a branch.
         let mut x = Zeroizing::new(vec![0 as Limb; k + 1]);
         let mut d = Zeroizing::new(vec![0 as Limb; k + 1]);
@@ -68,9 +75,12 @@ impl Modulus {
             limbs::select(&mut x, &d, !limbs::is_one(borrow));
         }
         modulus.rr.copy_from_slice(&x[..k]);
-        let mut rrr = Zeroizing::new(vec![0 as Limb; k]);
-        modulus.mul(&mut rrr, &modulus.rr, &modulus.rr);
+        let mut rrr = Zeroizing::new(modulus.rr.to_vec());
+        modulus.mul_assign(&mut rrr, &modulus.rr);
         modulus.rrr.copy_from_slice(&rrr);
+        let mut one = Zeroizing::new(modulus.rr.to_vec());
+        modulus.mul_assign(&mut one, &modulus.unit);
+        modulus.one.copy_from_slice(&one);
         Some(modulus)
     }
 
@@ -87,11 +97,29 @@ impl Modulus {
     /// `out = a b / R mod m`, fully reduced. Needs `a < R` (any `k`-limb value) and `b < m`.
     pub fn mul(&self, out: &mut [Limb], a: &[Limb], b: &[Limb]) {
         let k = self.len();
-        let (m, a, b, out) = (&self.m[..k], &a[..k], &b[..k], &mut out[..k]);
-        // One pass per limb of `a` adds a_i b and a multiple of m that clears the lowest limb,
-        // then shifts down a limb. The running value stays below 2m: t[k] is 0 or 1.
         let mut buf = [0 as Limb; MAX_LIMBS + 1];
         let t = &mut buf[..k + 1];
+        self.product(t, a, b);
+        self.subtract_once(out, &t[..k], t[k]);
+        t.zeroize();
+    }
+
+    /// `a = a b / R mod m` ([`Modulus::mul`] in place).
+    pub fn mul_assign(&self, a: &mut [Limb], b: &[Limb]) {
+        let k = self.len();
+        let mut buf = [0 as Limb; MAX_LIMBS + 1];
+        let t = &mut buf[..k + 1];
+        self.product(t, a, b);
+        self.subtract_once(a, &t[..k], t[k]);
+        t.zeroize();
+    }
+
+    /// `t = a b / R`, below `2m`, in `k + 1` limbs (the top one 0 or 1).
+    fn product(&self, t: &mut [Limb], a: &[Limb], b: &[Limb]) {
+        let k = self.len();
+        let (m, a, b) = (&self.m[..k], &a[..k], &b[..k]);
+        // One pass per limb of `a` adds a_i b and a multiple of m that clears the lowest limb,
+        // then shifts down a limb. The running value stays below 2m: t[k] is 0 or 1.
         for &ai in a {
             let (lo, mut c1) = mul_add(t[0], ai, b[0], 0);
             let q = lo.wrapping_mul(self.m0inv);
@@ -107,18 +135,24 @@ impl Modulus {
             t[k - 1] = w as Limb;
             t[k] = (w >> LIMB_BITS) as Limb;
         }
-        self.subtract_once(out, &t[..k], t[k]);
+    }
+
+    /// `a = a^2 / R mod m` for `a < m`: [`Modulus::mul_assign`] with each cross product
+    /// computed once (about a quarter fewer limb multiplications), for the squarings that
+    /// make up most of an exponentiation.
+    pub fn square_assign(&self, a: &mut [Limb]) {
+        let k = self.len();
+        let mut buf = [0 as Limb; 2 * MAX_LIMBS];
+        let t = &mut buf[..2 * k];
+        let top = self.square_product(t, a);
+        self.subtract_once(a, &t[k..], top);
         t.zeroize();
     }
 
-    /// `out = a^2 / R mod m` for `a < m`: [`Modulus::mul`] with each cross product computed
-    /// once (about a quarter fewer limb multiplications), for the squarings that make up
-    /// most of an exponentiation.
-    pub fn square(&self, out: &mut [Limb], a: &[Limb]) {
+    /// `t[k..] + top R = a^2 / R`, below `2m`, for `t` of `2k` limbs; returns `top`.
+    fn square_product(&self, t: &mut [Limb], a: &[Limb]) -> Limb {
         let k = self.len();
         let a = &a[..k];
-        let mut buf = [0 as Limb; 2 * MAX_LIMBS];
-        let t = &mut buf[..2 * k];
         // The products a_i a_j with i < j, each once.
         for i in 0..k {
             let mut carry = 0;
@@ -159,8 +193,7 @@ impl Modulus {
             t[i + k] = w as Limb;
             top = (w >> LIMB_BITS) as Limb;
         }
-        self.subtract_once(out, &t[k..], top);
-        t.zeroize();
+        top
     }
 
     /// `out = t mod m` for `t = top R + t[..k] < 2m`: subtracts m unless that borrows past
@@ -178,9 +211,12 @@ impl Modulus {
 
     /// `out = a / R mod m`: out of Montgomery form.
     pub fn out_of_montgomery(&self, out: &mut [Limb], a: &[Limb]) {
-        let mut one = [0 as Limb; MAX_LIMBS];
-        one[0] = 1;
-        self.mul(out, a, &one);
+        self.mul(out, a, &self.unit);
+    }
+
+    /// `a = a / R mod m` ([`Modulus::out_of_montgomery`] in place).
+    pub fn leave_montgomery(&self, a: &mut [Limb]) {
+        self.mul_assign(a, &self.unit);
     }
 
     /// `out = x R mod m` for a value `x = hi R + lo` below `m R` (so `hi < m`), given as its
@@ -234,9 +270,7 @@ impl Modulus {
         let table = &mut table[..entries * k];
         // table[i] = base^i.
         let (first, rest) = table.split_at_mut(k);
-        let mut one = [0 as Limb; MAX_LIMBS];
-        one[0] = 1;
-        self.mul(first, &self.rr, &one); // R mod m: 1 in Montgomery form
+        first.copy_from_slice(&self.one);
         let mut prev: &[Limb] = first;
         for entry in rest.chunks_exact_mut(k) {
             self.mul(entry, prev, &base[..k]);
@@ -244,7 +278,6 @@ impl Modulus {
         }
         let table = &*table;
         let out = &mut out[..k];
-        let mut acc = [0 as Limb; MAX_LIMBS];
         let mut selected = [0 as Limb; MAX_LIMBS];
         let bits = exp.len() * LIMB_BITS;
         let windows = bits.div_ceil(window);
@@ -252,8 +285,7 @@ impl Modulus {
         for w in (0..windows).rev() {
             if w + 1 != windows {
                 for _ in 0..window {
-                    acc[..k].copy_from_slice(out);
-                    self.square(out, &acc[..k]);
+                    self.square_assign(out);
                 }
             }
             let mut index = 0usize;
@@ -266,10 +298,8 @@ impl Modulus {
             for (i, entry) in table.chunks_exact(k).enumerate() {
                 limbs::select(&mut selected[..k], entry, (i as u64).ct_eq(&(index as u64)));
             }
-            acc[..k].copy_from_slice(out);
-            self.mul(out, &acc[..k], &selected[..k]);
+            self.mul_assign(out, &selected[..k]);
         }
-        acc.zeroize();
         selected.zeroize();
     }
 
@@ -277,15 +307,12 @@ impl Modulus {
     pub fn pow_vartime(&self, out: &mut [Limb], base: &[Limb], exp: &[Limb]) {
         let k = self.len();
         let out = &mut out[..k];
-        let mut acc = [0 as Limb; MAX_LIMBS];
         let bits = limbs::bits_vartime(exp);
         out.copy_from_slice(&base[..k]);
         for bit in (0..bits.saturating_sub(1)).rev() {
-            acc[..k].copy_from_slice(out);
-            self.square(out, &acc[..k]);
+            self.square_assign(out);
             if (exp[bit / LIMB_BITS] >> (bit % LIMB_BITS)) & 1 == 1 {
-                acc[..k].copy_from_slice(out);
-                self.mul(out, &acc[..k], &base[..k]);
+                self.mul_assign(out, &base[..k]);
             }
         }
     }
@@ -400,15 +427,15 @@ mod tests {
             let mut x = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128 % m;
             for _ in 0..50 {
                 let a = limbs_of(x);
-                let (mut sq, mut prod) = (vec![0 as Limb; k], vec![0 as Limb; k]);
-                md.square(&mut sq, &a);
+                let (mut sq, mut prod) = (a.clone(), vec![0 as Limb; k]);
+                md.square_assign(&mut sq);
                 md.mul(&mut prod, &a, &a);
                 assert_eq!(sq, prod, "{x:#x}");
                 x = (value_of(&sq) ^ (x >> 3)) % m;
             }
             let top = limbs_of(m - 1);
-            let (mut sq, mut prod) = (vec![0 as Limb; k], vec![0 as Limb; k]);
-            md.square(&mut sq, &top);
+            let (mut sq, mut prod) = (top.clone(), vec![0 as Limb; k]);
+            md.square_assign(&mut sq);
             md.mul(&mut prod, &top, &top);
             assert_eq!(sq, prod);
         }
