@@ -41,10 +41,22 @@ pub(crate) fn catch(body: impl FnOnce() -> CK_RV) -> CK_RV {
 }
 
 // The entry points pass their bodies as closures, one type each. The guards below take them
-// as `&mut dyn FnMut` so that the locking, the not-initialised check and the operation
+// as `&mut dyn Body` so that the locking, the not-initialised check and the operation
 // bookkeeping are compiled once, not once per entry point: the generic functions only turn
 // the closure into a trait object. (`#[inline(never)]` keeps the optimiser from copying the
 // shared part back into every caller.)
+
+/// A closure called through a trait object. Not `dyn FnMut`: its vtable also holds a
+/// `call_once` shim, a second compiled copy of each entry point's call that never runs.
+trait Body<A: ?Sized, R> {
+    fn call(&mut self, arg: &mut A) -> R;
+}
+
+impl<A: ?Sized, R, F: FnMut(&mut A) -> R> Body<A, R> for F {
+    fn call(&mut self, arg: &mut A) -> R {
+        self(arg)
+    }
+}
 
 /// Runs `body` on the library state under the internal lock and, if the application set one
 /// up, its mutex. Used directly only by `C_Initialize`, `C_Finalize`; everything else goes
@@ -54,7 +66,7 @@ pub(crate) fn with_state(mut body: impl FnMut(&mut State) -> CK_RV) -> CK_RV {
 }
 
 #[inline(never)]
-fn with_state_dyn(body: &mut dyn FnMut(&mut State) -> CK_RV) -> CK_RV {
+fn with_state_dyn(body: &mut dyn Body<State, CK_RV>) -> CK_RV {
     catch(|| {
         let mut state = STATE.lock();
         let app_mutex = state.app_mutex;
@@ -64,7 +76,7 @@ fn with_state_dyn(body: &mut dyn FnMut(&mut State) -> CK_RV) -> CK_RV {
                 return locked;
             }
         }
-        let result = catch(|| body(&mut state));
+        let result = catch(|| body.call(&mut state));
         if let Some(m) = app_mutex {
             let unlocked = m.unlock();
             if result == CKR_OK && unlocked != CKR_OK {
@@ -82,10 +94,10 @@ pub(crate) fn with_token(mut body: impl FnMut(&mut Token) -> CkResult<()>) -> CK
 }
 
 #[inline(never)]
-fn with_token_dyn(body: &mut dyn FnMut(&mut Token) -> CkResult<()>) -> CK_RV {
+fn with_token_dyn(body: &mut dyn Body<Token, CkResult<()>>) -> CK_RV {
     with_state(|state| match state.token.as_mut() {
         None => CKR_CRYPTOKI_NOT_INITIALIZED,
-        Some(token) => rv(body(token)),
+        Some(token) => rv(body.call(token)),
     })
 }
 
@@ -105,10 +117,10 @@ pub(crate) fn with_operation(
 fn with_operation_dyn(
     session: CK_SESSION_HANDLE,
     kind: core_pkcs11_engine::OperationKind,
-    body: &mut dyn FnMut(&mut Token) -> CkResult<()>,
+    body: &mut dyn Body<Token, CkResult<()>>,
 ) -> CK_RV {
     with_token(|token| {
-        let result = body(token);
+        let result = body.call(token);
         if matches!(result, Err(rv) if rv != core_pkcs11_engine::ck::CKR_BUFFER_TOO_SMALL) {
             token.end_operation(session, kind);
         }
