@@ -3,17 +3,17 @@
 //!
 //! The results are those of the `p256` crate's `SigningKey::sign_prehash_with_rng` and
 //! `VerifyingKey::verify_prehash` (the tests compare them): the same hedged RFC 6979 nonce
-//! (`HMAC_DRBG(d, bits2octets(h), ad)` from the `rfc6979` crate, `ad` = 32 bytes of DRBG
-//! output), the same reduction of the hash (its leftmost 256 bits, left-padded when shorter,
-//! mod `n`), no low-s normalisation (PKCS #11 does not ask for it).
+//! (`HMAC_DRBG(d, bits2octets(h), ad)`, `ad` = 32 bytes of DRBG output; computed with the
+//! token's own HMAC_DRBG, see [`PrivateKey::sign`]), the same reduction of the hash (its
+//! leftmost 256 bits, left-padded when shorter, mod `n`), no low-s normalisation (PKCS #11
+//! does not ask for it).
 
 use super::{mul_base, verify_combination, Affine, VerifyTables};
+use crate::drbg::HmacDrbg;
 use alloc::boxed::Box;
-use p256::elliptic_curve::bigint::U256;
 use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::ops::{Invert, Reduce};
-use p256::elliptic_curve::Curve;
-use p256::{FieldBytes, NistP256, NonZeroScalar, Scalar};
+use p256::{FieldBytes, NonZeroScalar, Scalar};
 use zeroize::{Zeroize, Zeroizing};
 
 /// Length of a raw signature `r ‖ s`.
@@ -58,17 +58,25 @@ impl PrivateKey {
     }
 
     /// Signs the hash `z` with the RFC 6979 nonce hedged with `ad` (empty: plain RFC 6979).
+    ///
+    /// RFC 6979 §3.2 (with §3.6's additional data) is HMAC_DRBG as SP 800-90A defines it, so
+    /// the token's [`HmacDrbg`] computes it: instantiated with `int2octets(d) ‖
+    /// bits2octets(h) ‖ ad` (steps b–g: `K = 0…0`, `V = 1…1`, two update rounds), each
+    /// candidate `k` is the next 32 bytes of output (step h; `qlen` = 256, so `bits2int` is
+    /// the bytes themselves), and the update that ends every generate call is step h.3's
+    /// `K = HMAC_K(V ‖ 0x00)`, `V = HMAC_K(V)` before the next candidate.
     pub fn sign(&self, z: &[u8], ad: &[u8]) -> [u8; SIGNATURE_LEN] {
-        let d_bytes = Zeroizing::new(self.d.to_repr());
-        let order = NistP256::ORDER;
-        let mut nonces =
-            rfc6979::KGenerator::<crate::sha256::Sha256, U256>::new(&d_bytes, z, ad, &order);
         let z = hash_to_scalar(z);
+        // bits2octets(h) = bits2int(h) mod n = z.
+        let mut nonces = HmacDrbg::new(&self.to_bytes()[..], &z.to_repr(), ad);
         loop {
-            let mut k_bytes = Zeroizing::new(FieldBytes::default());
-            nonces.fill_next_k(&mut k_bytes);
-            // fill_next_k only returns 0 < k < n.
-            let Some(mut k) = Option::<NonZeroScalar>::from(NonZeroScalar::from_repr(*k_bytes))
+            let mut k_bytes = Zeroizing::new([0u8; 32]);
+            // Cannot fail: 32 bytes per request, and the request limit (2^20) would take as
+            // many rejected candidates, each about 2^-32 likely.
+            let _ = nonces.generate(&mut k_bytes[..], &[]);
+            // A candidate not in [1, n − 1] is rejected (step h.3).
+            let Some(mut k) =
+                Option::<NonZeroScalar>::from(NonZeroScalar::from_repr((*k_bytes).into()))
             else {
                 continue;
             };
