@@ -1,6 +1,6 @@
 //! Cross-checks of the P-256 arithmetic and ECDSA against the `p256` crate.
 
-use super::ecdsa::{sign_with_fixed_nonce, PrivateKey, PublicKey, SIGNATURE_LEN};
+use super::ecdsa::{mul_mod_n, sign_with_fixed_nonce, PrivateKey, PublicKey, SIGNATURE_LEN};
 use super::*;
 use p256::ecdsa::signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner};
 use p256::elliptic_curve::ops::Reduce;
@@ -667,6 +667,22 @@ fn invalid_sec1_points_are_rejected() {
     bad.push([&[4u8][..], &x_plus_p[..], &point.to_uncompressed()[33..]].concat());
     for case in bad {
         assert!(!assert_parses_like_p256(&case), "{case:02x?}");
+    }
+}
+
+#[test]
+fn products_mod_n_match_p256() {
+    let mut rng = TestRng(0x6d75);
+    let edges = [Scalar::ZERO, Scalar::ONE, -Scalar::ONE, -Scalar::from(2u64)];
+    for a in edges {
+        for b in edges {
+            assert_eq!(mul_mod_n(&a, &b), a * b);
+        }
+    }
+    for _ in 0..500 {
+        let (a, b) = (rng.scalar(), rng.scalar());
+        assert_eq!(mul_mod_n(&a, &b), a * b);
+        assert_eq!(mul_mod_n(&a, &-Scalar::ONE), -a);
     }
 }
 
