@@ -41,6 +41,13 @@ bash scripts/bench/host.sh --quick
 step "FreeRTOS firmware on QEMU mps2-an385: functional test, both boots, TLS flows, bench, size"
 REQUIRE_PERSISTENCE=1 bash freertos-demo/run.sh build test demo tls-test bench size
 
+step "Cortex-M3 results next to the C reference (scripts/bench/device_report.py; judges nothing)"
+bash freertos-demo/size-report.sh >target/freertos-demo-build/size-report.txt
+mkdir -p target/bench
+python3 scripts/bench/device_report.py target/freertos-demo-build/logs/bench.log \
+    target/freertos-demo-build/size-report.txt target/bench --no-chart
+cat target/bench/device.md
+
 step "core-pkcs11-tool and the standard PKCS #11 consumers (tests/consumers)"
 bash tests/consumers/run.sh
 
