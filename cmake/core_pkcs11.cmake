@@ -56,7 +56,11 @@
 #                                "-none-" in the triple): build the sha2 crate's
 #                                compact software SHA-256 (one loop instead of
 #                                64 unrolled rounds: about 6 KB less flash,
-#                                slower hashing). Hosts keep sha2's fastest
+#                                slower hashing) wherever a device build links
+#                                it. (The library itself hashes with its own
+#                                compact SHA-256 on bare-metal targets; sha2
+#                                remains in Rust code linked next to it, like
+#                                the TLS demo's.) Hosts keep sha2's fastest
 #                                backend (SHA-NI where the CPU has it); the
 #                                option has no effect on a native build.
 #                                sha2 selects the backend with a cfg,
