@@ -3,7 +3,9 @@
 use crate::ck::*;
 use crate::CkResult;
 use alloc::boxed::Box;
+#[cfg(feature = "ecdsa")]
 use alloc::vec::Vec;
+#[cfg(feature = "ecdsa")]
 use zeroize::Zeroizing;
 
 #[cfg(feature = "ecdsa")]
@@ -136,6 +138,7 @@ impl KeyMaterial {
 
     /// Signs `input` (a hash for ECDSA, an encoded DigestInfo for RSA PKCS #1 v1.5) into `out`,
     /// which holds exactly [`Self::signature_len`] bytes. `rng` hedges the ECDSA nonce.
+    #[cfg_attr(not(feature = "ecdsa"), allow(unused_variables))]
     pub fn sign(
         &self,
         input: &[u8],
@@ -196,7 +199,11 @@ impl KeyMaterial {
             #[cfg(feature = "rsa")]
             KeyMaterial::RsaPublic(key) => key.verify_raw(input, signature),
             #[allow(unreachable_patterns)]
-            _ => Err(CKR_KEY_TYPE_INCONSISTENT),
+            _ => {
+                // Only RSA keys verify raw signatures (and without `rsa`, no key does).
+                let _ = (input, signature);
+                Err(CKR_KEY_TYPE_INCONSISTENT)
+            }
         }
     }
 }

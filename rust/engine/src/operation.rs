@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn schemes_need_no_parameter() {
         let m = Mechanism {
-            kind: CKM_ECDSA,
+            kind: CKM_SHA256_HMAC,
             parameter: &[0],
         };
         assert_eq!(

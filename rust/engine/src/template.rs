@@ -634,6 +634,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "ecdsa")]
     #[test]
     fn kinds_from_templates() {
         let ec = ul(CKK_EC);
