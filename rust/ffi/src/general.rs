@@ -132,7 +132,7 @@ pub unsafe extern "C" fn C_Initialize(pInitArgs: CK_VOID_PTR) -> CK_RV {
                 }
             }
         };
-        state.token = Some(token);
+        state.token = Some(Box::new(token));
         state.app_mutex = app_mutex;
         CKR_OK
     })
