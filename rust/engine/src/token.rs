@@ -1125,10 +1125,54 @@ impl Token {
     }
 }
 
-/// Library version as (major, minor) from the crate version.
+/// Library version as (major, minor) from the crate version. Parsed by the compiler: a
+/// parse at run time links `str::split` and integer parsing into every device build.
 pub fn version() -> (u8, u8) {
-    let mut parts = env!("CARGO_PKG_VERSION")
-        .split('.')
-        .map(|p| p.parse::<u8>().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    const VERSION: (u8, u8) = (
+        version_part(env!("CARGO_PKG_VERSION_MAJOR")),
+        version_part(env!("CARGO_PKG_VERSION_MINOR")),
+    );
+    VERSION
+}
+
+/// A decimal version component as a `u8`; 0 when it is not a number below 256.
+const fn version_part(text: &str) -> u8 {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
+        return 0;
+    }
+    let mut value: u32 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let digit = bytes[i];
+        if !digit.is_ascii_digit() {
+            return 0;
+        }
+        value = value * 10 + (digit - b'0') as u32;
+        if value > 255 {
+            return 0;
+        }
+        i += 1;
+    }
+    value as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_parts() {
+        assert_eq!(version_part("0"), 0);
+        assert_eq!(version_part("12"), 12);
+        assert_eq!(version_part("255"), 255);
+        assert_eq!(version_part("256"), 0);
+        assert_eq!(version_part(""), 0);
+        assert_eq!(version_part("1x"), 0);
+        // What the parse at run time gave.
+        let mut parts = env!("CARGO_PKG_VERSION")
+            .split('.')
+            .map(|p| p.parse::<u8>().unwrap_or(0));
+        assert_eq!(version(), (parts.next().unwrap(), parts.next().unwrap()));
+    }
 }
