@@ -88,7 +88,7 @@ pub fn attributes_from_template(
             (None, _, DefaultValue::False) => bool_bytes(false),
             (None, _, DefaultValue::True) => bool_bytes(true),
             (None, _, DefaultValue::Empty) => Zeroizing::new(Vec::new()),
-            (None, _, DefaultValue::Ulong(v)) => ulong_bytes(v),
+            (None, _, DefaultValue::UlongZero) => ulong_bytes(0),
         };
         out.push((rule.kind, value));
     }
@@ -356,7 +356,7 @@ impl Object {
             .kind
             .rule(query.kind)
             .ok_or(CKR_ATTRIBUTE_TYPE_INVALID)?;
-        if rule.secret && self.secrets_hidden() {
+        if rule.is_secret() && self.secrets_hidden() {
             return Err(CKR_ATTRIBUTE_SENSITIVE);
         }
         let value = self.get(query.kind).ok_or(CKR_ATTRIBUTE_TYPE_INVALID)?;
@@ -373,7 +373,7 @@ impl Object {
     /// attributes never match: a search must not reveal them.
     pub fn matches(&self, template_attrs: &[Attribute<'_>]) -> bool {
         template_attrs.iter().all(|a| {
-            let secret = self.kind.rule(a.kind).is_some_and(|r| r.secret);
+            let secret = self.kind.rule(a.kind).is_some_and(|r| r.is_secret());
             !secret && self.get(a.kind) == Some(a.value)
         })
     }

@@ -22,6 +22,9 @@ pub enum ValueKind {
     Date,
     /// Any byte string.
     Bytes,
+    /// A secret byte string (key material): never returned while the key is sensitive or
+    /// unextractable, never matched by a search.
+    Secret,
 }
 
 /// Where an attribute's value comes from when an object is made.
@@ -61,8 +64,9 @@ pub enum DefaultValue {
     True,
     /// The empty byte string.
     Empty,
-    /// A `CK_ULONG` value.
-    Ulong(Ulong),
+    /// The `CK_ULONG` 0 (the only `CK_ULONG` default any attribute has; no payload keeps
+    /// each rule at 8 bytes of flash on 32-bit targets).
+    UlongZero,
 }
 
 /// What the token knows of one attribute of one object kind.
@@ -70,7 +74,7 @@ pub enum DefaultValue {
 pub struct Rule {
     /// `CKA_*` type.
     pub kind: Ulong,
-    /// Layout of the value.
+    /// Layout of the value, and whether it is a secret.
     pub value: ValueKind,
     /// Where the value comes from.
     pub origin: Origin,
@@ -78,8 +82,18 @@ pub struct Rule {
     pub modify: Modify,
     /// Value when the template omits it.
     pub default: DefaultValue,
+}
+
+// The tables take flash on devices: a 32-bit `CK_ULONG` and four one-byte fields.
+const _: () = assert!(core::mem::size_of::<Ulong>() != 4 || core::mem::size_of::<Rule>() == 8);
+// `DefaultValue::UlongZero` stands for it.
+const _: () = assert!(CK_CERTIFICATE_CATEGORY_UNSPECIFIED == 0);
+
+impl Rule {
     /// A secret: never returned while the key is sensitive or unextractable.
-    pub secret: bool,
+    pub fn is_secret(&self) -> bool {
+        self.value == ValueKind::Secret
+    }
 }
 
 const fn rule(
@@ -95,18 +109,16 @@ const fn rule(
         origin,
         modify,
         default,
-        secret: false,
     }
 }
 
 const fn secret(kind: Ulong, origin: Origin) -> Rule {
     Rule {
         kind,
-        value: ValueKind::Bytes,
+        value: ValueKind::Secret,
         origin,
         modify: Modify::No,
         default: DefaultValue::None,
-        secret: true,
     }
 }
 
@@ -144,7 +156,8 @@ const X509_CERTIFICATE: &[Rule] = &[
         V::Ulong,
         O::Optional,
         M::No,
-        D::Ulong(CK_CERTIFICATE_CATEGORY_UNSPECIFIED),
+        // CK_CERTIFICATE_CATEGORY_UNSPECIFIED
+        D::UlongZero,
     ),
     rule(CKA_START_DATE, V::Date, O::Optional, M::Yes, D::Empty),
     rule(CKA_END_DATE, V::Date, O::Optional, M::Yes, D::Empty),
@@ -176,7 +189,7 @@ const X509_CERTIFICATE: &[Rule] = &[
         V::Ulong,
         O::Optional,
         M::No,
-        D::Ulong(0),
+        D::UlongZero,
     ),
 ];
 
@@ -476,7 +489,7 @@ pub fn check_value(kind: ValueKind, value: &[u8]) -> CkResult<()> {
         ValueKind::Date => {
             value.is_empty() || (value.len() == 8 && value.iter().all(u8::is_ascii_digit))
         }
-        ValueKind::Bytes => true,
+        ValueKind::Bytes | ValueKind::Secret => true,
     };
     if ok {
         Ok(())
@@ -584,9 +597,16 @@ mod tests {
         let k = ObjectKind::EcPrivateKey;
         assert_eq!(k.rule(CKA_PRIVATE).unwrap().default, DefaultValue::True);
         assert_eq!(k.rule(CKA_SENSITIVE).unwrap().default, DefaultValue::True);
-        assert!(k.rule(CKA_VALUE).unwrap().secret);
-        assert!(ObjectKind::RsaPrivateKey.rule(CKA_PRIME_1).unwrap().secret);
-        assert!(!ObjectKind::RsaPrivateKey.rule(CKA_MODULUS).unwrap().secret);
+        assert!(k.rule(CKA_VALUE).unwrap().is_secret());
+        assert!(ObjectKind::RsaPrivateKey
+            .rule(CKA_PRIME_1)
+            .unwrap()
+            .is_secret());
+        assert!(!ObjectKind::RsaPrivateKey
+            .rule(CKA_MODULUS)
+            .unwrap()
+            .is_secret());
+        assert!(!ObjectKind::Data.rule(CKA_VALUE).unwrap().is_secret());
         assert_eq!(
             ObjectKind::X509Certificate
                 .rule(CKA_PRIVATE)
