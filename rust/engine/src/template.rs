@@ -340,8 +340,6 @@ const RSA_PRIVATE: &[Rule] = &[
     secret(CKA_COEFFICIENT, O::Optional),
 ];
 
-const EMPTY: &[Rule] = &[];
-
 /// The kind of an object: enough to know its attribute set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ObjectKind {
@@ -365,69 +363,38 @@ pub enum ObjectKind {
 
 impl ObjectKind {
     /// The attribute rules of this kind, in groups (storage, privacy, class, key, key class,
-    /// key type).
-    pub fn rules(self) -> [&'static [Rule]; 6] {
+    /// key type; the groups a kind does not have are left out).
+    pub fn rules(self) -> &'static [&'static [Rule]] {
         match self {
-            ObjectKind::Data => [STORAGE, PUBLIC_BY_DEFAULT, DATA, EMPTY, EMPTY, EMPTY],
-            ObjectKind::X509Certificate => [
-                STORAGE,
-                PUBLIC_BY_DEFAULT,
-                X509_CERTIFICATE,
-                EMPTY,
-                EMPTY,
-                EMPTY,
-            ],
-            ObjectKind::EcPublicKey => [
-                STORAGE,
-                PUBLIC_BY_DEFAULT,
-                EMPTY,
-                KEY,
-                PUBLIC_KEY,
-                EC_PUBLIC,
-            ],
-            ObjectKind::EcPrivateKey => [
-                STORAGE,
-                PRIVATE_BY_DEFAULT,
-                EMPTY,
-                KEY,
-                PRIVATE_KEY,
-                EC_PRIVATE,
-            ],
-            ObjectKind::RsaPublicKey => [
-                STORAGE,
-                PUBLIC_BY_DEFAULT,
-                EMPTY,
-                KEY,
-                PUBLIC_KEY,
-                RSA_PUBLIC,
-            ],
-            ObjectKind::RsaPrivateKey => [
-                STORAGE,
-                PRIVATE_BY_DEFAULT,
-                EMPTY,
-                KEY,
-                PRIVATE_KEY,
-                RSA_PRIVATE,
-            ],
-            ObjectKind::HmacKey | ObjectKind::AesKey => [
-                STORAGE,
-                PRIVATE_BY_DEFAULT,
-                EMPTY,
-                KEY,
-                SECRET_KEY,
-                SECRET_VALUE,
-            ],
+            ObjectKind::Data => &[STORAGE, PUBLIC_BY_DEFAULT, DATA],
+            ObjectKind::X509Certificate => &[STORAGE, PUBLIC_BY_DEFAULT, X509_CERTIFICATE],
+            ObjectKind::EcPublicKey => &[STORAGE, PUBLIC_BY_DEFAULT, KEY, PUBLIC_KEY, EC_PUBLIC],
+            ObjectKind::EcPrivateKey => {
+                &[STORAGE, PRIVATE_BY_DEFAULT, KEY, PRIVATE_KEY, EC_PRIVATE]
+            }
+            ObjectKind::RsaPublicKey => &[STORAGE, PUBLIC_BY_DEFAULT, KEY, PUBLIC_KEY, RSA_PUBLIC],
+            ObjectKind::RsaPrivateKey => {
+                &[STORAGE, PRIVATE_BY_DEFAULT, KEY, PRIVATE_KEY, RSA_PRIVATE]
+            }
+            ObjectKind::HmacKey | ObjectKind::AesKey => {
+                &[STORAGE, PRIVATE_BY_DEFAULT, KEY, SECRET_KEY, SECRET_VALUE]
+            }
         }
     }
 
     /// Every rule of this kind.
     pub fn all_rules(self) -> impl Iterator<Item = &'static Rule> {
-        self.rules().into_iter().flat_map(|g| g.iter())
+        self.rules().iter().flat_map(|g| g.iter())
     }
 
     /// The rule for attribute `kind`, if objects of this kind have it.
     pub fn rule(self, kind: Ulong) -> Option<&'static Rule> {
-        self.all_rules().find(|r| r.kind == kind)
+        for group in self.rules() {
+            if let Some(rule) = group.iter().find(|r| r.kind == kind) {
+                return Some(rule);
+            }
+        }
+        None
     }
 
     /// `CKA_CLASS` of this kind.
