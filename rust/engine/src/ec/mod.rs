@@ -354,42 +354,6 @@ impl Jacobian {
             z: z3,
         }
     }
-
-    /// `self + other` ("add-2007-bl"), with the special cases.
-    fn add(&self, other: &Jacobian) -> Jacobian {
-        if self.is_infinity() {
-            return *other;
-        }
-        if other.is_infinity() {
-            return *self;
-        }
-        let z1z1 = self.z.square();
-        let z2z2 = other.z.square();
-        let u1 = self.x * z2z2;
-        let u2 = other.x * z1z1;
-        let s1 = self.y * other.z * z2z2;
-        let s2 = other.y * self.z * z1z1;
-        let h = u2 - u1;
-        let r = (s2 - s1).double();
-        if bool::from(h.is_zero()) {
-            return if bool::from(r.is_zero()) {
-                self.double()
-            } else {
-                Jacobian::INFINITY
-            };
-        }
-        let i = h.double().square();
-        let j = h * i;
-        let v = u1 * i;
-        let x3 = r.square() - j - v.double();
-        let y3 = r * (v - x3) - (s1 * j).double();
-        let z3 = ((self.z + other.z).square() - z1z1 - z2z2) * h;
-        Jacobian {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
-    }
 }
 
 /// Converts Jacobian points (none at infinity) to affine with one field inversion
@@ -444,18 +408,28 @@ impl<const S: usize> VerifyTables<S> {
 
     /// Precomputes the tables of `q` (a valid point, not at infinity).
     pub fn new(q: &Affine) -> VerifyTables<S> {
-        let mut points = [[Jacobian::INFINITY; ODD_MULTIPLES]; S];
-        let mut base = Jacobian::from_affine(q);
-        for (t, row) in points.iter_mut().enumerate() {
-            if t > 0 {
+        // The bases 2^(CHAIN·t)·Q in affine form (one inversion for all but Q itself).
+        let mut bases = [*q; S];
+        if S > 1 {
+            let mut chain = [Jacobian::INFINITY; S];
+            let mut base = Jacobian::from_affine(q);
+            for point in chain.iter_mut().skip(1) {
                 for _ in 0..Self::CHAIN {
                     base = base.double();
                 }
+                *point = base;
             }
-            let double = base.double();
-            row[0] = base;
-            for i in 1..ODD_MULTIPLES {
-                row[i] = row[i - 1].add(&double);
+            batch_to_affine(&chain[1..], &mut bases[1..]);
+        }
+        // (2i + 1)·base by mixed additions of the base itself (the first one doubles): no
+        // general Jacobian addition in the build, for a few more field products.
+        let mut points = [[Jacobian::INFINITY; ODD_MULTIPLES]; S];
+        for (row, base) in points.iter_mut().zip(&bases) {
+            let mut acc = Jacobian::from_affine(base);
+            row[0] = acc;
+            for entry in row.iter_mut().skip(1) {
+                acc = acc.add_affine(base).add_affine(base);
+                *entry = acc;
             }
         }
         let mut odd = [[Affine::GENERATOR; ODD_MULTIPLES]; S];
