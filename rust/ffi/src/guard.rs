@@ -4,6 +4,8 @@
 
 use crate::global::{State, STATE};
 use crate::types::{CK_RV, CK_SESSION_HANDLE};
+use core::marker::PhantomData;
+use core::ptr::NonNull;
 use core_pkcs11_engine::ck::{CKR_CRYPTOKI_NOT_INITIALIZED, CKR_GENERAL_ERROR, CKR_OK};
 use core_pkcs11_engine::{CkResult, Token};
 
@@ -41,32 +43,59 @@ pub(crate) fn catch(body: impl FnOnce() -> CK_RV) -> CK_RV {
 }
 
 // The entry points pass their bodies as closures, one type each. The guards below take them
-// as `&mut dyn Body` so that the locking, the not-initialised check and the operation
-// bookkeeping are compiled once, not once per entry point: the generic functions only turn
-// the closure into a trait object. (`#[inline(never)]` keeps the optimiser from copying the
-// shared part back into every caller.)
+// as a [`Callback`] so that the locking, the not-initialised check and the operation
+// bookkeeping are compiled once, not once per entry point: the generic functions only erase
+// the closure's type. (`#[inline(never)]` keeps the optimiser from copying the shared part
+// back into every caller.)
 
-/// A closure called through a trait object. Not `dyn FnMut`: its vtable also holds a
-/// `call_once` shim, a second compiled copy of each entry point's call that never runs.
-trait Body<A: ?Sized, R> {
-    fn call(&mut self, arg: &mut A) -> R;
+/// A closure called through a pointer to it and a plain function pointer. Not `&mut dyn
+/// FnMut` (nor an own trait object): each closure type would get a 16-byte vtable in flash
+/// (drop glue, size, alignment, the call; about 70 of them on a device), where this keeps
+/// only the function's address.
+struct Callback<'a, A: ?Sized, R> {
+    closure: NonNull<()>,
+    call: unsafe fn(NonNull<()>, &mut A) -> R,
+    _closure: PhantomData<&'a mut ()>,
 }
 
-impl<A: ?Sized, R, F: FnMut(&mut A) -> R> Body<A, R> for F {
-    fn call(&mut self, arg: &mut A) -> R {
-        self(arg)
+impl<'a, A: ?Sized, R> Callback<'a, A, R> {
+    fn new<F: FnMut(&mut A) -> R>(closure: &'a mut F) -> Self {
+        Callback {
+            closure: NonNull::from(closure).cast(),
+            call: call_closure::<A, R, F>,
+            _closure: PhantomData,
+        }
     }
+
+    fn call(&mut self, arg: &mut A) -> R {
+        // SAFETY: `closure` was made in `new` from a `&'a mut F` for this very `call`
+        // function, and that exclusive borrow lasts as long as `self`.
+        unsafe { (self.call)(self.closure, arg) }
+    }
+}
+
+/// Calls the `F` that `closure` points to.
+///
+/// # Safety
+/// `closure` points to a live `F` that nothing else accesses during the call.
+unsafe fn call_closure<A: ?Sized, R, F: FnMut(&mut A) -> R>(
+    closure: NonNull<()>,
+    arg: &mut A,
+) -> R {
+    // SAFETY: the caller's guarantee.
+    let f = unsafe { closure.cast::<F>().as_mut() };
+    f(arg)
 }
 
 /// Runs `body` on the library state under the internal lock and, if the application set one
 /// up, its mutex. Used directly only by `C_Initialize`, `C_Finalize`; everything else goes
 /// through [`with_token`].
 pub(crate) fn with_state(mut body: impl FnMut(&mut State) -> CK_RV) -> CK_RV {
-    with_state_dyn(&mut body)
+    with_state_dyn(Callback::new(&mut body))
 }
 
 #[inline(never)]
-fn with_state_dyn(body: &mut dyn Body<State, CK_RV>) -> CK_RV {
+fn with_state_dyn(mut body: Callback<'_, State, CK_RV>) -> CK_RV {
     catch(|| {
         let mut state = STATE.lock();
         let app_mutex = state.app_mutex;
@@ -90,11 +119,11 @@ fn with_state_dyn(body: &mut dyn Body<State, CK_RV>) -> CK_RV {
 /// Runs `body` on the token: `CKR_CRYPTOKI_NOT_INITIALIZED` before `C_Initialize`, else the
 /// body's result as a `CK_RV`.
 pub(crate) fn with_token(mut body: impl FnMut(&mut Token) -> CkResult<()>) -> CK_RV {
-    with_token_dyn(&mut body)
+    with_token_dyn(Callback::new(&mut body))
 }
 
 #[inline(never)]
-fn with_token_dyn(body: &mut dyn Body<Token, CkResult<()>>) -> CK_RV {
+fn with_token_dyn(mut body: Callback<'_, Token, CkResult<()>>) -> CK_RV {
     with_state(|state| match state.token.as_mut() {
         None => CKR_CRYPTOKI_NOT_INITIALIZED,
         Some(token) => rv(body.call(token)),
@@ -110,14 +139,14 @@ pub(crate) fn with_operation(
     kind: core_pkcs11_engine::OperationKind,
     mut body: impl FnMut(&mut Token) -> CkResult<()>,
 ) -> CK_RV {
-    with_operation_dyn(session, kind, &mut body)
+    with_operation_dyn(session, kind, Callback::new(&mut body))
 }
 
 #[inline(never)]
 fn with_operation_dyn(
     session: CK_SESSION_HANDLE,
     kind: core_pkcs11_engine::OperationKind,
-    body: &mut dyn Body<Token, CkResult<()>>,
+    mut body: Callback<'_, Token, CkResult<()>>,
 ) -> CK_RV {
     with_token(|token| {
         let result = body.call(token);
