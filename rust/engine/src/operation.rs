@@ -223,6 +223,16 @@ impl SignatureOp {
         }
     }
 
+    /// The key operation's input: of `data` for a single-part call, else of the parts given
+    /// to `*Update`. Not inlined: signing and verification share one copy (with the hashing).
+    #[inline(never)]
+    pub fn input<'a>(&self, data: Option<&'a [u8]>) -> KeyInput<'a> {
+        match data {
+            Some(data) => self.input_single(data),
+            None => self.input_final(),
+        }
+    }
+
     /// The key operation's input after the parts given to `*Update`.
     pub fn input_final(&self) -> KeyInput<'static> {
         self.scheme

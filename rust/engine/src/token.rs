@@ -808,10 +808,7 @@ impl Token {
             buf[..needed].copy_from_slice(&mac.finalize());
             return Ok(Output::Written(needed));
         }
-        let input = match input {
-            Some(data) => op.input_single(data),
-            None => op.input_final(),
-        };
+        let input = op.input(input);
         let Token {
             objects,
             drbg,
@@ -886,10 +883,7 @@ impl Token {
             .ok()
             .and_then(|o| o.key())
             .ok_or(CKR_KEY_HANDLE_INVALID)?;
-        let input = match input {
-            Some(data) => op.input_single(data),
-            None => op.input_final(),
-        };
+        let input = op.input(input);
         if op.scheme == SignatureScheme::RsaX509 {
             material.verify_raw(&input, signature)
         } else {
