@@ -181,11 +181,16 @@ pub(crate) unsafe fn template<'a>(
     Ok(out)
 }
 
+/// The token call of [`with_output`]: the input and the output buffer (`None` for a length
+/// query) to the length written or needed.
+pub(crate) type OutputCall<'a> = dyn FnMut(&[u8], Option<&mut [u8]>) -> CkResult<Output> + 'a;
+
 /// Runs an engine call that writes output into the caller's `(out, *out_len)` buffer pair,
 /// following the PKCS #11 conventions: NULL `out` is a length query (`CKR_OK` with the length
 /// needed), a too-small buffer is `CKR_BUFFER_TOO_SMALL` with the length needed, otherwise the
 /// length written. The caller's input `in_ptr[..in_len]` is passed on as a slice; if it
-/// overlaps the output buffer it is copied first, so the two slices never alias.
+/// overlaps the output buffer it is copied first, so the two slices never alias. `call`
+/// is a trait object, not a generic parameter: one compiled copy serves every caller.
 ///
 /// # Safety
 /// `in_ptr` is NULL or points to `in_len` readable bytes; `out_len` is NULL or points to a
@@ -196,7 +201,7 @@ pub(crate) unsafe fn with_output(
     in_len: CK_ULONG,
     out: *mut u8,
     out_len: *mut CK_ULONG,
-    call: impl FnOnce(&[u8], Option<&mut [u8]>) -> CkResult<Output>,
+    call: &mut OutputCall<'_>,
 ) -> CkResult<()> {
     // SAFETY: forwarded from the caller.
     let capacity = unsafe { read(out_len)? };

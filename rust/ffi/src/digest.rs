@@ -37,7 +37,7 @@ pub unsafe extern "C" fn C_Digest(
     guard::with_operation(hSession, OperationKind::Digest, |token| {
         // SAFETY: forwarded from the caller.
         unsafe {
-            args::with_output(pData, ulDataLen, pDigest, pulDigestLen, |data, out| {
+            args::with_output(pData, ulDataLen, pDigest, pulDigestLen, &mut |data, out| {
                 token.digest(hSession, data, out)
             })
         }
@@ -75,9 +75,13 @@ pub unsafe extern "C" fn C_DigestFinal(
     guard::with_operation(hSession, OperationKind::Digest, |token| {
         // SAFETY: forwarded from the caller; there is no input.
         unsafe {
-            args::with_output(core::ptr::null(), 0, pDigest, pulDigestLen, |_, out| {
-                token.digest_final(hSession, out)
-            })
+            args::with_output(
+                core::ptr::null(),
+                0,
+                pDigest,
+                pulDigestLen,
+                &mut |_, out| token.digest_final(hSession, out),
+            )
         }
     })
 }

@@ -43,7 +43,7 @@ pub unsafe extern "C" fn C_Sign(
                 ulDataLen,
                 pSignature,
                 pulSignatureLen,
-                |data, out| token.sign(hSession, data, out),
+                &mut |data, out| token.sign(hSession, data, out),
             )
         }
     })
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn C_SignFinal(
                 0,
                 pSignature,
                 pulSignatureLen,
-                |_, out| token.sign_final(hSession, out),
+                &mut |_, out| token.sign_final(hSession, out),
             )
         }
     })
