@@ -12,7 +12,7 @@
 use core::fmt;
 
 use crate::sha256::Sha256;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::{Hmac, Mac};
 use rand_core::{TryCryptoRng, TryRng};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -34,9 +34,6 @@ pub const RESEED_ENTROPY_BYTES: usize = 48;
 
 /// Output length of HMAC-SHA-256, the size of `Key` and `V`.
 const OUT_LEN: usize = 32;
-
-/// Block size of SHA-256; HMAC keys are zero-padded to this length.
-const BLOCK_LEN: usize = 64;
 
 /// Why [`HmacDrbg::generate`] produced no output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,12 +68,7 @@ impl core::error::Error for EntropyError {}
 
 /// An HMAC-SHA-256 instance keyed with the 32-byte `key`.
 fn keyed_mac(key: &[u8; OUT_LEN]) -> Hmac<Sha256> {
-    // A key shorter than the block is zero-padded by HMAC itself, so padding here gives the
-    // same MAC and lets us use the infallible constructor.
-    let mut block = Zeroizing::new([0u8; BLOCK_LEN]);
-    let (head, _) = block.split_at_mut(OUT_LEN);
-    head.copy_from_slice(key);
-    <Hmac<Sha256> as KeyInit>::new((&*block).into())
+    crate::mac::hmac_sha256(key)
 }
 
 /// An HMAC_DRBG (SHA-256) instance: the working state `Key`, `V` and the reseed counter.

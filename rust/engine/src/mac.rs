@@ -26,6 +26,26 @@ pub fn key_length_ok(kind: ObjectKind, len: usize) -> bool {
     }
 }
 
+/// HMAC-SHA-256 keyed with `key` of any length. HMAC's key preprocessing (a key longer than
+/// the 64-byte block is hashed, a shorter one zero-padded) is done here, so that the MAC
+/// mechanism, the DRBG and the PIN hash share one keying routine and the infallible block
+/// constructor. Not inlined, for that sharing.
+#[inline(never)]
+pub fn hmac_sha256(key: &[u8]) -> hmac::Hmac<crate::sha256::Sha256> {
+    use digest::Digest;
+    const BLOCK_LEN: usize = 64;
+    let mut block = Zeroizing::new([0u8; BLOCK_LEN]);
+    if key.len() > BLOCK_LEN {
+        let digest = Zeroizing::new(<[u8; HMAC_SHA256_LEN]>::from(
+            crate::sha256::Sha256::digest(key),
+        ));
+        block[..HMAC_SHA256_LEN].copy_from_slice(&digest[..]);
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    <hmac::Hmac<crate::sha256::Sha256> as KeyInit>::new((&*block).into())
+}
+
 /// A MAC computation in progress (its key schedule holds key material: dropped with it).
 #[derive(Clone)]
 pub enum MacState {
@@ -51,11 +71,10 @@ impl core::fmt::Debug for MacState {
 impl MacState {
     /// Starts `mechanism` with key bytes `key`.
     pub fn new(mechanism: Ulong, key: &[u8]) -> CkResult<Self> {
+        #[cfg(feature = "cmac")]
         let bad_key = |_| CKR_KEY_SIZE_RANGE;
         match mechanism {
-            CKM_SHA256_HMAC => Ok(MacState::HmacSha256(
-                hmac::Hmac::new_from_slice(key).map_err(bad_key)?,
-            )),
+            CKM_SHA256_HMAC => Ok(MacState::HmacSha256(hmac_sha256(key))),
             #[cfg(feature = "cmac")]
             CKM_AES_CMAC => match key.len() {
                 16 => Ok(MacState::Aes128Cmac(
@@ -133,6 +152,24 @@ impl MacState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hmac_keying_matches_the_hmac_crate() {
+        // Shorter than, equal to and longer than the 64-byte block (hashed first).
+        for len in [0usize, 1, 32, 63, 64, 65, 128, 131] {
+            let key: Vec<u8> = (0..len).map(|i| i as u8 ^ 0x5c).collect();
+            let mut ours = hmac_sha256(&key);
+            let mut reference =
+                <hmac::Hmac<crate::sha256::Sha256> as KeyInit>::new_from_slice(&key).unwrap();
+            ours.update(b"message");
+            reference.update(b"message");
+            assert_eq!(
+                ours.finalize().into_bytes(),
+                reference.finalize().into_bytes(),
+                "key length {len}"
+            );
+        }
+    }
 
     fn hex(s: &str) -> Vec<u8> {
         (0..s.len())

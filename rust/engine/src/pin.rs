@@ -11,9 +11,7 @@
 
 use core::fmt;
 
-use crate::sha256::Sha256;
-use digest::Digest;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::Mac;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -32,25 +30,11 @@ pub const SALT_LEN: usize = 16;
 /// Length of the stored hash in bytes (one HMAC-SHA-256 block).
 const HASH_LEN: usize = 32;
 
-/// SHA-256 block size; HMAC keys are zero-padded (or hashed) to this length.
-const BLOCK_LEN: usize = 64;
-
 /// PBKDF2-HMAC-SHA-256 of `password` and `salt` with `iterations` rounds, first output block
 /// (`T_1` of RFC 8018 §5.2, i.e. a 32-byte derived key). An iteration count of 0 is treated
 /// as 1.
 fn pbkdf2_hmac_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Zeroizing<[u8; HASH_LEN]> {
-    // HMAC's key preprocessing done here so the infallible constructor can be used: keys
-    // longer than a block are hashed, shorter ones zero-padded.
-    let mut key_block = Zeroizing::new([0u8; BLOCK_LEN]);
-    if password.len() > BLOCK_LEN {
-        let digest = Zeroizing::new(<[u8; HASH_LEN]>::from(Sha256::digest(password)));
-        if let Some(dst) = key_block.get_mut(..HASH_LEN) {
-            dst.copy_from_slice(&*digest);
-        }
-    } else if let Some(dst) = key_block.get_mut(..password.len()) {
-        dst.copy_from_slice(password);
-    }
-    let prf = <Hmac<Sha256> as KeyInit>::new((&*key_block).into());
+    let prf = crate::mac::hmac_sha256(password);
 
     // U_1 = PRF(P, S ‖ INT(1)).
     let mut mac = prf.clone();
@@ -148,7 +132,9 @@ impl PinHash {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sha256::Sha256;
     use alloc::vec::Vec;
+    use digest::Digest;
 
     fn unhex(s: &str) -> Vec<u8> {
         hex::decode(s).expect("test hex")
