@@ -1119,14 +1119,14 @@ impl Token {
     }
 }
 
-/// Library version as (major, minor) from the crate version. Parsed by the compiler: a
-/// parse at run time links `str::split` and integer parsing into every device build.
-pub fn version() -> (u8, u8) {
-    const VERSION: (u8, u8) = (
+/// Library version as (major, minor) from the crate version (the workspace's, shared by
+/// every crate of the library). Parsed by the compiler: a parse at run time links
+/// `str::split` and integer parsing into every device build.
+pub const fn version() -> (u8, u8) {
+    (
         version_part(env!("CARGO_PKG_VERSION_MAJOR")),
         version_part(env!("CARGO_PKG_VERSION_MINOR")),
-    );
-    VERSION
+    )
 }
 
 /// A decimal version component as a `u8`; 0 when it is not a number below 256.

@@ -9,28 +9,10 @@ use core_pkcs11_engine::ck::*;
 use core_pkcs11_engine::info::blank_padded;
 use core_pkcs11_engine::Token;
 
-/// Parses a decimal version component at compile time (saturating at 255).
-const fn version_part(text: &str) -> u8 {
-    let bytes = text.as_bytes();
-    let mut value: u32 = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let digit = bytes[i];
-        if digit >= b'0' && digit <= b'9' {
-            value = value * 10 + (digit - b'0') as u32;
-            if value > 255 {
-                return 255;
-            }
-        }
-        i += 1;
-    }
-    value as u8
-}
-
-/// This library's version (`CK_INFO.libraryVersion`): the crate's major.minor.
+/// This library's version (`CK_INFO.libraryVersion`): the workspace version's major.minor.
 pub const LIBRARY_VERSION: CK_VERSION = CK_VERSION {
-    major: version_part(env!("CARGO_PKG_VERSION_MAJOR")),
-    minor: version_part(env!("CARGO_PKG_VERSION_MINOR")),
+    major: core_pkcs11_engine::token::version().0,
+    minor: core_pkcs11_engine::token::version().1,
 };
 
 /// The Cryptoki version implemented: 2.40.
@@ -187,16 +169,4 @@ pub unsafe extern "C" fn C_GetInfo(pInfo: *mut CK_INFO) -> CK_RV {
         // SAFETY: `pInfo` is NULL (rejected) or writable for a CK_INFO (caller).
         unsafe { args::write(pInfo, info) }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn version_parts() {
-        assert_eq!(version_part("0"), 0);
-        assert_eq!(version_part("12"), 12);
-        assert_eq!(version_part("999"), 255);
-    }
 }
