@@ -21,6 +21,18 @@ pub const TABLE_LIMBS: usize = 512;
 /// Widest window [`Modulus::pow`] uses; wider ones save almost nothing for RSA sizes.
 const MAX_WINDOW: usize = 5;
 
+/// `x = 2x mod m` for `x < m` (`x` and `scratch` one limb longer than `m`), without a branch.
+fn double_mod(x: &mut [Limb], scratch: &mut [Limb], m: &[Limb]) {
+    let mut carry = 0;
+    for l in x.iter_mut() {
+        let top = *l >> (LIMB_BITS - 1);
+        *l = (*l << 1) | carry;
+        carry = top;
+    }
+    let borrow = limbs::sub(scratch, x, m);
+    limbs::select(x, scratch, !limbs::is_one(borrow));
+}
+
 /// An odd modulus with its Montgomery constants. Values derived from a secret modulus (an RSA
 /// prime) are zeroized when dropped.
 pub struct Modulus {
@@ -60,19 +72,25 @@ impl Modulus {
             unit: vec![0; k],
         };
         modulus.unit[0] = 1;
-        // R^2 mod m by doubling 1 (2 k LIMB_BITS) times, each step reduced without a branch.
+        // R mod m (1 in Montgomery form): from 2^(bits-1), the highest power of two below m,
+        // double up to 2^(k LIMB_BITS). The bit length of m is public (a prime's is half the
+        // modulus's); every doubling is reduced without a branch.
+        let bits = limbs::bits_vartime(m);
         let mut x = Zeroizing::new(vec![0 as Limb; k + 1]);
         let mut d = Zeroizing::new(vec![0 as Limb; k + 1]);
-        x[0] = 1;
-        for _ in 0..2 * k * LIMB_BITS {
-            let mut carry = 0;
-            for l in x.iter_mut() {
-                let top = *l >> (LIMB_BITS - 1);
-                *l = (*l << 1) | carry;
-                carry = top;
-            }
-            let borrow = limbs::sub(&mut d, &x, m);
-            limbs::select(&mut x, &d, !limbs::is_one(borrow));
+        x[(bits - 1) / LIMB_BITS] = 1 << ((bits - 1) % LIMB_BITS);
+        let r_bits = k * LIMB_BITS;
+        for _ in bits - 1..r_bits {
+            double_mod(&mut x, &mut d, m);
+        }
+        // With r_bits = c 2^s (c odd): c more doublings give 2^c in Montgomery form, and s
+        // Montgomery squarings turn 2^e R into 2^(2e) R, ending at 2^r_bits R = R^2 mod m.
+        let squarings = r_bits.trailing_zeros();
+        for _ in 0..r_bits >> squarings {
+            double_mod(&mut x, &mut d, m);
+        }
+        for _ in 0..squarings {
+            modulus.square_assign(&mut x[..k]);
         }
         modulus.rr.copy_from_slice(&x[..k]);
         let mut rrr = Zeroizing::new(modulus.rr.to_vec());
