@@ -23,6 +23,7 @@ step "feature subsets: lint-clean; engine tests (unit tests only for RSA without
 cargo clippy -q -p core-pkcs11-engine --all-targets --no-default-features --features ecdsa -- -D warnings
 cargo clippy -q -p core-pkcs11-engine --all-targets --no-default-features --features rsa -- -D warnings
 cargo clippy -q -p core-pkcs11 --profile device --target thumbv7m-none-eabi --no-default-features --features ecdsa -- -D warnings
+cargo clippy -q -p core-pkcs11-ffi --all-targets --features pal -- -D warnings
 cargo test -q -p core-pkcs11-engine --no-default-features --features ecdsa
 cargo test -q -p core-pkcs11-engine --lib --no-default-features --features rsa
 cargo build -q -p core-pkcs11 --profile device --target thumbv7m-none-eabi --no-default-features --features ecdsa

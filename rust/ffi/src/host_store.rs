@@ -148,7 +148,9 @@ pub fn open_image(path: &Path) -> Result<LockedImageStore, String> {
     Ok(LockedImageStore { store, _lock: lock })
 }
 
-/// Opens the host store for `C_Initialize`.
+/// Opens the host store for `C_Initialize` (unused with the vendor PAL store, which then
+/// takes its place).
+#[cfg_attr(feature = "pal", allow(dead_code))]
 pub(crate) fn open() -> CkResult<Box<dyn ObjectStore>> {
     match location() {
         Some(Location::Memory) => Ok(Box::new(MemoryStore::new())),
