@@ -97,22 +97,6 @@ pub fn trim_be(bytes: &[u8]) -> &[u8] {
     &bytes[first..]
 }
 
-/// The components of an RSA private key as a template gives them.
-#[cfg(feature = "rsa")]
-pub use crate::rsa::PrivateParts as RsaPrivateParts;
-
-/// Builds an RSA public key from `CKA_MODULUS` and `CKA_PUBLIC_EXPONENT`.
-#[cfg(feature = "rsa")]
-pub fn rsa_public_from_parts(modulus: &[u8], exponent: &[u8]) -> CkResult<RsaPublicKey> {
-    RsaPublicKey::new(modulus, exponent)
-}
-
-/// Builds and validates an RSA private key (see [`RsaPrivateKey::new`]).
-#[cfg(feature = "rsa")]
-pub fn rsa_private_from_parts(parts: &RsaPrivateParts<'_>) -> CkResult<RsaPrivateKey> {
-    RsaPrivateKey::new(parts)
-}
-
 impl KeyMaterial {
     /// Length in bytes of a signature made or checked with this key.
     pub fn signature_len(&self) -> usize {

@@ -230,7 +230,7 @@ impl Object {
             }
             #[cfg(feature = "rsa")]
             ObjectKind::RsaPublicKey => {
-                let key = crate::key::rsa_public_from_parts(
+                let key = crate::rsa::PublicKey::new(
                     self.get(CKA_MODULUS).unwrap_or_default(),
                     self.get(CKA_PUBLIC_EXPONENT).unwrap_or_default(),
                 )?;
@@ -244,7 +244,7 @@ impl Object {
                     (None, None) => None,
                     _ => return Err(CKR_TEMPLATE_INCOMPLETE),
                 };
-                let parts = crate::key::RsaPrivateParts {
+                let parts = crate::rsa::PrivateParts {
                     modulus: self.get(CKA_MODULUS).unwrap_or_default(),
                     public_exponent: self.get(CKA_PUBLIC_EXPONENT).unwrap_or_default(),
                     private_exponent: self.get(CKA_PRIVATE_EXPONENT).unwrap_or_default(),
@@ -255,7 +255,7 @@ impl Object {
                         self.get(CKA_COEFFICIENT),
                     ],
                 };
-                let key = crate::key::rsa_private_from_parts(&parts)?;
+                let key = crate::rsa::PrivateKey::new(&parts)?;
                 self.key = Some(KeyMaterial::RsaPrivate(Box::new(key)));
             }
             ObjectKind::HmacKey | ObjectKind::AesKey => {

@@ -13,6 +13,7 @@ mod montgomery;
 mod tests;
 
 use crate::ck::*;
+use crate::key::trim_be;
 use crate::CkResult;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -73,12 +74,6 @@ pub struct PrivateParts<'a> {
     pub crt: [Option<&'a [u8]>; 3],
 }
 
-/// Strips leading zero bytes of a big-endian integer.
-fn trim(bytes: &[u8]) -> &[u8] {
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[first..]
-}
-
 /// Reads a big-endian integer into `len` limbs; `CKR_ATTRIBUTE_VALUE_INVALID` if it is longer.
 fn read(bytes: &[u8], len: usize) -> CkResult<Zeroizing<Vec<Limb>>> {
     let mut out = Zeroizing::new(vec![0; len]);
@@ -104,7 +99,7 @@ impl PublicKey {
     /// Builds a public key from `CKA_MODULUS` and `CKA_PUBLIC_EXPONENT`: the modulus must be
     /// odd and [`MIN_BITS`]..=[`MAX_BITS`] long, the exponent odd, at least 3 and below it.
     pub fn new(modulus: &[u8], exponent: &[u8]) -> CkResult<PublicKey> {
-        let modulus = trim(modulus);
+        let modulus = trim_be(modulus);
         let bits = match modulus.first() {
             Some(top) => modulus.len() * 8 - top.leading_zeros() as usize,
             None => 0,
@@ -114,7 +109,7 @@ impl PublicKey {
         }
         let len = limbs::limbs_for_bytes(modulus.len());
         let n = Modulus::new(&read(modulus, len)?).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
-        let e = read(trim(exponent), len)?;
+        let e = read(trim_be(exponent), len)?;
         if e[0] & 1 == 0 || limbs::bits_vartime(&e) < 2 || !limbs::less_than_vartime(&e, n.value())
         {
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
@@ -200,14 +195,14 @@ impl PrivateKey {
     pub fn new(parts: &PrivateParts<'_>) -> CkResult<PrivateKey> {
         let public = PublicKey::new(parts.modulus, parts.public_exponent)?;
         let k = public.n.len();
-        let d = read(trim(parts.private_exponent), k)?;
+        let d = read(trim_be(parts.private_exponent), k)?;
         let mut d_minus_n = Zeroizing::new(vec![0; k]);
         let d_below_n = limbs::sub(&mut d_minus_n, &d, public.n.value());
         if bool::from(limbs::equal(&d, &[0]) | !limbs::is_one(d_below_n)) {
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
         }
         let secret = match parts.primes {
-            Some((p, q)) => match Crt::new(&public, &d, trim(p), trim(q), parts.crt)? {
+            Some((p, q)) => match Crt::new(&public, &d, trim_be(p), trim_be(q), parts.crt)? {
                 Some(crt) => Secret::Crt(alloc::boxed::Box::new(crt)),
                 None => Secret::Exponent(d),
             },
@@ -304,15 +299,15 @@ impl Crt {
         let dp = Self::exponent(public, d, &p, given_dp, &mut scratch)?;
         let dq = Self::exponent(public, d, &q, given_dq, &mut scratch)?;
         // qinv = q^(p-2) mod p (p is prime), unless given; either way qinv q = 1 mod p.
-        let mut qinv = Zeroizing::new(vec![0; k]);
         let mut t = Zeroizing::new(vec![0; k]);
-        match given_qinv {
+        let qinv = match given_qinv {
             Some(v) => {
-                qinv = read(trim(v), k)?;
+                let qinv = read(trim_be(v), k)?;
                 // qinv < p, compared without a branch on either value.
                 if !bool::from(limbs::is_one(limbs::sub(&mut t, &qinv, p.value()))) {
                     return Err(invalid);
                 }
+                qinv
             }
             None => {
                 let mut exp = Zeroizing::new(p.value().to_vec());
@@ -321,9 +316,10 @@ impl Crt {
                 p.to_montgomery(&mut base, q.value());
                 let mut table = Zeroizing::new(vec![0; TABLE_LIMBS]);
                 p.pow(&mut t, &base, &exp, &mut table);
-                p.out_of_montgomery(&mut qinv, &t);
+                p.leave_montgomery(&mut t);
+                Zeroizing::new(t.to_vec())
             }
-        }
+        };
         // q qinv / R, then times R^2 / R: q qinv mod p.
         p.mul(&mut t, q.value(), &qinv);
         let mut check = Zeroizing::new(vec![0; k]);
@@ -350,7 +346,7 @@ impl Crt {
         let mut exponent = Zeroizing::new(vec![0; k]);
         limbs::rem(&mut exponent, d, &order, scratch);
         if let Some(v) = given {
-            let v = read(trim(v), k)?;
+            let v = read(trim_be(v), k)?;
             if !bool::from(limbs::equal(&v, &exponent)) {
                 return Err(invalid);
             }
