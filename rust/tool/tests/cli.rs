@@ -166,6 +166,30 @@ fn verify_rsa(spki: &[u8], message: &[u8], signature: &[u8]) {
         .expect("RSA signature of the CSR");
 }
 
+/// Has the tool write a CSR for key `label` with `subject` to `out`, checks that
+/// `openssl req -verify` accepts it (when openssl is installed), and returns its signed
+/// part, subject public key info and signature.
+fn make_csr(image: &Path, label: &str, subject: &str, out: &Path) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    ok(run_on(
+        image,
+        &[
+            "csr",
+            "--label",
+            label,
+            "--subject",
+            subject,
+            "--out",
+            s(out),
+        ],
+    ));
+    openssl_verifies(out);
+    let csr = pem_body(
+        &std::fs::read_to_string(out).unwrap(),
+        "CERTIFICATE REQUEST",
+    );
+    csr_parts(&csr)
+}
+
 /// When the openssl command is installed, `openssl req -verify` must accept the request.
 fn openssl_verifies(csr: &Path) {
     let Ok(o) = Command::new("openssl")
@@ -268,26 +292,9 @@ fn generate_list_export_csr_delete() {
 
     // csr: signed by the token, checks with the exported key.
     let csr_file = t.path("dev.csr");
-    ok(run_on(
-        &img,
-        &[
-            "csr",
-            "--label",
-            "dev",
-            "--subject",
-            "CN=device-1,O=Example",
-            "--out",
-            s(&csr_file),
-        ],
-    ));
-    let csr = pem_body(
-        &std::fs::read_to_string(&csr_file).unwrap(),
-        "CERTIFICATE REQUEST",
-    );
-    let (info, spki, sig) = csr_parts(&csr);
+    let (info, spki, sig) = make_csr(&img, "dev", "CN=device-1,O=Example", &csr_file);
     assert_eq!(spki, der);
     verify_ecdsa(&spki, &info, &sig);
-    openssl_verifies(&csr_file);
     fails(
         run_on(&img, &["csr", "--label", "dev", "--subject", "XX=1"]),
         1,
@@ -427,26 +434,9 @@ fn import_keys_in_every_format() {
 
     // The RSA key signs a CSR the token checks and RSA verifies independently.
     let csr_file = t.path("rsa.csr");
-    ok(run_on(
-        &img,
-        &[
-            "csr",
-            "--label",
-            "rsa-p1-pem",
-            "--subject",
-            "/CN=rsa device/C=US",
-            "--out",
-            s(&csr_file),
-        ],
-    ));
-    let csr = pem_body(
-        &std::fs::read_to_string(&csr_file).unwrap(),
-        "CERTIFICATE REQUEST",
-    );
-    let (info, spki, sig) = csr_parts(&csr);
+    let (info, spki, sig) = make_csr(&img, "rsa-p1-pem", "/CN=rsa device/C=US", &csr_file);
     assert_eq!(spki, rsa_pub);
     verify_rsa(&spki, &info, &sig);
-    openssl_verifies(&csr_file);
     // A private key without a public key object of its label: the public half comes from
     // the same id.
     ok(run_on(
@@ -491,23 +481,7 @@ fn csr_finds_the_public_key_that_matches() {
         ],
     ));
     let csr_file = t.path("fw.csr");
-    ok(run_on(
-        &img,
-        &[
-            "csr",
-            "--label",
-            "Device Priv TLS Key",
-            "--subject",
-            "CN=fw",
-            "--out",
-            s(&csr_file),
-        ],
-    ));
-    let csr = pem_body(
-        &std::fs::read_to_string(&csr_file).unwrap(),
-        "CERTIFICATE REQUEST",
-    );
-    let (info, spki, sig) = csr_parts(&csr);
+    let (info, spki, sig) = make_csr(&img, "Device Priv TLS Key", "CN=fw", &csr_file);
     assert_eq!(spki, std::fs::read(data("ec_pub.der")).unwrap());
     verify_ecdsa(&spki, &info, &sig);
 }
