@@ -115,8 +115,11 @@ impl Modulus {
     /// `out = a b / R mod m`, fully reduced. Needs `a < R` (any `k`-limb value) and `b < m`.
     pub fn mul(&self, out: &mut [Limb], a: &[Limb], b: &[Limb]) {
         let k = self.len();
-        out[..k].copy_from_slice(&a[..k]);
-        self.mul_assign(out, b);
+        let mut buf = [0 as Limb; MAX_LIMBS + 1];
+        let t = &mut buf[..k + 1];
+        self.product(t, a, b);
+        self.subtract_once(out, &t[..k], t[k]);
+        t.zeroize();
     }
 
     /// `a = a b / R mod m` ([`Modulus::mul`] in place).
