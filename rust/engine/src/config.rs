@@ -20,6 +20,18 @@ pub struct Config {
     pub max_pin_len: usize,
     /// `pkcs11configMAX_LOGIN_ATTEMPTS`: consecutive wrong user PINs before the PIN locks.
     pub max_login_attempts: u32,
+    /// Faster routines the platform provides for inner loops (none by default).
+    pub accelerators: Accelerators,
+}
+
+/// Platform routines that replace the engine's portable inner loops where a CPU has faster
+/// instructions (the FFI layer installs them after checking the CPU). Each must compute exactly
+/// what the portable code computes, in constant time with respect to secrets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Accelerators {
+    /// The two half-size exponentiations of an RSA CRT signature.
+    #[cfg(feature = "rsa")]
+    pub rsa_pow_pair: Option<crate::rsa::PowPairFn>,
 }
 
 impl Default for Config {
@@ -32,6 +44,7 @@ impl Default for Config {
             min_pin_len: 4,
             max_pin_len: 32,
             max_login_attempts: 10,
+            accelerators: Accelerators::default(),
         }
     }
 }

@@ -121,13 +121,16 @@ impl KeyMaterial {
     }
 
     /// Signs `input` (a hash for ECDSA, an encoded DigestInfo for RSA PKCS #1 v1.5) into `out`,
-    /// which holds exactly [`Self::signature_len`] bytes. `rng` hedges the ECDSA nonce.
+    /// which holds exactly [`Self::signature_len`] bytes. `rng` hedges the ECDSA nonce;
+    /// `accelerators` may take over the RSA exponentiations.
     #[cfg_attr(not(feature = "ecdsa"), allow(unused_variables))]
+    #[cfg_attr(not(feature = "rsa"), allow(unused_variables))]
     pub fn sign(
         &self,
         input: &[u8],
         out: &mut [u8],
         rng: &mut crate::drbg::DrbgRng<'_>,
+        accelerators: &crate::config::Accelerators,
     ) -> CkResult<()> {
         match self {
             #[cfg(feature = "ecdsa")]
@@ -143,7 +146,7 @@ impl KeyMaterial {
                 Ok(())
             }
             #[cfg(feature = "rsa")]
-            KeyMaterial::RsaPrivate(key) => key.sign(input, out),
+            KeyMaterial::RsaPrivate(key) => key.sign_with(input, out, accelerators.rsa_pow_pair),
             #[allow(unreachable_patterns)]
             _ => Err(CKR_KEY_TYPE_INCONSISTENT),
         }

@@ -813,6 +813,7 @@ impl Token {
             objects,
             drbg,
             entropy,
+            config,
             ..
         } = self;
         let material = objects
@@ -820,7 +821,7 @@ impl Token {
             .and_then(|o| o.key())
             .ok_or(CKR_KEY_HANDLE_INVALID)?;
         let mut rng = DrbgRng::new(drbg, &mut **entropy);
-        material.sign(&input, &mut buf[..needed], &mut rng)?;
+        material.sign(&input, &mut buf[..needed], &mut rng, &config.accelerators)?;
         Ok(Output::Written(needed))
     }
 

@@ -64,6 +64,7 @@ pub fn from_shim() -> Config {
         min_pin_len: read(min_pin),
         max_pin_len: read(max_pin),
         max_login_attempts: u32::try_from(read(attempts)).unwrap_or(u32::MAX),
+        accelerators: Default::default(),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::key::trim_be;
 use crate::CkResult;
 use alloc::vec;
 use alloc::vec::Vec;
-use limbs::Limb;
+pub use limbs::Limb;
 use montgomery::{Modulus, MAX_LIMBS, TABLE_LIMBS};
 use zeroize::Zeroizing;
 
@@ -59,6 +59,26 @@ struct Crt {
     dq: Zeroizing<Vec<Limb>>,
     qinv: Zeroizing<Vec<Limb>>,
 }
+
+/// One modular exponentiation in Montgomery form: `out = base^exponent R mod modulus`, where
+/// `base` holds `x R mod modulus`, `R = 2^(LIMB_BITS * modulus.len())`, and every slice has
+/// `modulus.len()` limbs (least significant first). The modulus is an odd prime of a CRT key;
+/// `base` and `exponent` are secret.
+pub struct PowJob<'a> {
+    /// The odd modulus (public).
+    pub modulus: &'a [Limb],
+    /// The base in Montgomery form, below `modulus` (secret).
+    pub base: &'a [Limb],
+    /// The exponent (secret).
+    pub exponent: &'a [Limb],
+    /// Where the result goes, in Montgomery form and below `modulus`.
+    pub out: &'a mut [Limb],
+}
+
+/// A platform routine that computes both exponentiations of an RSA CRT signature, in constant
+/// time with respect to the bases and exponents. Returns `false`, with the outputs untouched,
+/// for sizes it does not handle; the engine then computes them itself.
+pub type PowPairFn = fn(&mut [PowJob<'_>; 2]) -> bool;
 
 /// The components of an RSA private key as a template gives them.
 pub struct PrivateParts<'a> {
@@ -214,7 +234,8 @@ impl PrivateKey {
             let mut em = [0u8; MAX_BITS / 8];
             let em = &mut em[..key.public.size];
             em[em.len() - 1] = 2;
-            key.raw_sign(em).map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)?;
+            key.raw_sign(em, None)
+                .map_err(|_| CKR_ATTRIBUTE_VALUE_INVALID)?;
         }
         Ok(key)
     }
@@ -232,16 +253,26 @@ impl PrivateKey {
     /// Signs `data` (for `CKM_RSA_PKCS` the DigestInfo the caller built) with PKCS #1 v1.5
     /// padding into `out`, which holds exactly [`Self::size`] bytes.
     pub fn sign(&self, data: &[u8], out: &mut [u8]) -> CkResult<()> {
+        self.sign_with(data, out, None)
+    }
+
+    /// [`Self::sign`], with the CRT exponentiations done by `pow_pair` if it handles them.
+    pub fn sign_with(
+        &self,
+        data: &[u8],
+        out: &mut [u8],
+        pow_pair: Option<PowPairFn>,
+    ) -> CkResult<()> {
         if out.len() != self.public.size {
             return Err(CKR_GENERAL_ERROR);
         }
         encode(data, out)?;
-        self.raw_sign(out)
+        self.raw_sign(out, pow_pair)
     }
 
     /// Replaces the encoded message `em` (the modulus length) by its RSA signature, checked
     /// with the public exponent; `CKR_FUNCTION_FAILED` (and `em` cleared) if the check fails.
-    fn raw_sign(&self, em: &mut [u8]) -> CkResult<()> {
+    fn raw_sign(&self, em: &mut [u8], pow_pair: Option<PowPairFn>) -> CkResult<()> {
         let n = &self.public.n;
         let kn = n.len();
         let mut c = Zeroizing::new([0 as Limb; MAX_LIMBS]);
@@ -249,7 +280,7 @@ impl PrivateKey {
         let mut s = Zeroizing::new([0 as Limb; MAX_LIMBS]);
         let mut table = Zeroizing::new([0 as Limb; TABLE_LIMBS]);
         match &self.secret {
-            Secret::Crt(crt) => crt.sign(&c[..], &mut s[..], &mut table[..]),
+            Secret::Crt(crt) => crt.sign(&c[..], &mut s[..], &mut table[..], pow_pair),
             Secret::Exponent(d) => {
                 let (base, rest) = table.split_at_mut(kn);
                 let (acc, rest) = rest.split_at_mut(kn);
@@ -362,19 +393,38 @@ impl Crt {
     }
 
     /// `s = c^d mod n` by the CRT: `c` and `s` have room for `2k` limbs.
-    fn sign(&self, c: &[Limb], s: &mut [Limb], table: &mut [Limb]) {
+    /// `pow_pair`, if given, may do both exponentiations.
+    fn sign(&self, c: &[Limb], s: &mut [Limb], table: &mut [Limb], pow_pair: Option<PowPairFn>) {
         let k = self.p.len();
         let mut a = Zeroizing::new([0 as Limb; MAX_LIMBS / 2]);
         let mut b = Zeroizing::new([0 as Limb; MAX_LIMBS / 2]);
         let mut t = Zeroizing::new([0 as Limb; MAX_LIMBS / 2]);
-        let (a, b, t) = (&mut a[..k], &mut b[..k], &mut t[..k]);
+        let mut u = Zeroizing::new([0 as Limb; MAX_LIMBS / 2]);
+        let (a, b, t, u) = (&mut a[..k], &mut b[..k], &mut t[..k], &mut u[..k]);
         let c = &c[..2 * k];
-        // a = m1 R mod p.
+        // t = c R mod p, u = c R mod q.
         self.p.reduce_wide(t, c);
-        self.p.pow(a, t, &self.dp, table);
+        self.q.reduce_wide(u, c);
+        // a = m1 R mod p, b = m2 R mod q.
+        let mut jobs = [
+            PowJob {
+                modulus: self.p.value(),
+                base: t,
+                exponent: &self.dp,
+                out: a,
+            },
+            PowJob {
+                modulus: self.q.value(),
+                base: u,
+                exponent: &self.dq,
+                out: b,
+            },
+        ];
+        if !pow_pair.is_some_and(|f| f(&mut jobs)) {
+            self.p.pow(a, t, &self.dp, table);
+            self.q.pow(b, u, &self.dq, table);
+        }
         // t = m2 = c^dq mod q.
-        self.q.reduce_wide(t, c);
-        self.q.pow(b, t, &self.dq, table);
         self.q.out_of_montgomery(t, b);
         // b = m2 R mod p (m2 < q may exceed p); a = (m1 - m2) R; b = h = (m1 - m2) qinv.
         self.p.to_montgomery(b, t);
