@@ -4,6 +4,7 @@
 use crate::ck::*;
 use crate::template::ObjectKind;
 use crate::CkResult;
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use hmac::{KeyInit, Mac};
 use zeroize::Zeroizing;
@@ -69,8 +70,14 @@ impl core::fmt::Debug for MacState {
 }
 
 impl MacState {
-    /// Starts `mechanism` with key bytes `key`.
-    pub fn new(mechanism: Ulong, key: &[u8]) -> CkResult<Self> {
+    /// Starts `mechanism` with key bytes `key`, on the heap. Not inlined: the state (an AES
+    /// key schedule is about 1 KB) is built in this frame only, not in `C_SignInit`'s.
+    #[inline(never)]
+    pub fn new(mechanism: Ulong, key: &[u8]) -> CkResult<Box<Self>> {
+        Self::new_unboxed(mechanism, key).map(Box::new)
+    }
+
+    fn new_unboxed(mechanism: Ulong, key: &[u8]) -> CkResult<Self> {
         #[cfg(feature = "cmac")]
         let bad_key = |_| CKR_KEY_SIZE_RANGE;
         match mechanism {

@@ -195,8 +195,9 @@ pub struct SignatureOp {
     pub key: Ulong,
     /// Running hash (hash-and-sign schemes).
     pub hasher: Sha256,
-    /// Running MAC (MAC schemes), keyed at `*Init`.
-    pub mac: Option<crate::mac::MacState>,
+    /// Running MAC (MAC schemes), keyed at `*Init`. Boxed: an AES key schedule is about 1 KB,
+    /// and every signing frame that holds or moves a `SignatureOp` would reserve room for it.
+    pub mac: Option<alloc::boxed::Box<crate::mac::MacState>>,
     /// True once an `*Update` call was made (single-part calls are then refused).
     pub updated: bool,
 }

@@ -57,6 +57,33 @@ fn store_error(e: StoreError) -> Ulong {
     }
 }
 
+/// Ends a MAC signature: the last data, then the MAC into `out` (its exact length). Not
+/// inlined, so the MAC state (an AES key schedule is about 1 KB) stays out of the frames of
+/// the ECDSA and RSA signing paths.
+#[inline(never)]
+#[allow(clippy::boxed_local)] // Unboxing in the caller would put the state in its frame.
+fn finish_mac_sign(mut mac: Box<crate::mac::MacState>, input: Option<&[u8]>, out: &mut [u8]) {
+    if let Some(data) = input {
+        mac.update(data);
+    }
+    out.copy_from_slice(&mac.finalize());
+}
+
+/// Ends a MAC verification: the last data, then the comparison with `signature`. Not inlined,
+/// like [`finish_mac_sign`].
+#[inline(never)]
+#[allow(clippy::boxed_local)] // As for finish_mac_sign.
+fn finish_mac_verify(
+    mut mac: Box<crate::mac::MacState>,
+    input: Option<&[u8]>,
+    signature: &[u8],
+) -> CkResult<()> {
+    if let Some(data) = input {
+        mac.update(data);
+    }
+    mac.verify(signature)
+}
+
 fn check_pin_len(config: &Config, pin: &[u8]) -> CkResult<()> {
     if pin.len() < config.min_pin_len || pin.len() > config.max_pin_len {
         Err(CKR_PIN_LEN_RANGE)
@@ -783,7 +810,7 @@ impl Token {
             .as_ref()
             .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         let key = op.key;
-        let mac_len = op.mac.as_ref().map(crate::mac::MacState::len);
+        let mac_len = op.mac.as_deref().map(crate::mac::MacState::len);
         let needed = match (mac_len, self.object(key).ok().and_then(|o| o.key())) {
             (Some(n), _) => n,
             (None, Some(k)) => k.signature_len(),
@@ -801,11 +828,8 @@ impl Token {
             .sign
             .take()
             .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if let Some(mut mac) = op.mac.take() {
-            if let Some(data) = input {
-                mac.update(data);
-            }
-            buf[..needed].copy_from_slice(&mac.finalize());
+        if let Some(mac) = op.mac.take() {
+            finish_mac_sign(mac, input, &mut buf[..needed]);
             return Ok(Output::Written(needed));
         }
         let input = op.input(input);
@@ -873,11 +897,8 @@ impl Token {
             .verify
             .take()
             .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if let Some(mut mac) = op.mac.take() {
-            if let Some(data) = input {
-                mac.update(data);
-            }
-            return mac.verify(signature);
+        if let Some(mac) = op.mac.take() {
+            return finish_mac_verify(mac, input, signature);
         }
         let material = self
             .object(op.key)

@@ -160,7 +160,9 @@ impl Projective {
     };
 
     /// `self + other` for an affine `other` (RCB algorithm 5, `a = −3`): complete for every
-    /// `self`, including the identity and `±other`.
+    /// `self`, including the identity and `±other`. Not inlined (nor [`Self::double`]): the
+    /// temporaries of both would otherwise share [`mul_base`]'s frame, on the signing stack.
+    #[inline(never)]
     fn add_affine(&self, other: &Affine) -> Projective {
         let xx = self.x * other.x;
         let yy = self.y * other.y;
@@ -183,6 +185,7 @@ impl Projective {
     }
 
     /// `2·self` (RCB algorithm 6, `a = −3`): complete.
+    #[inline(never)]
     fn double(&self) -> Projective {
         let xx = self.x.square();
         let yy = self.y.square();
