@@ -268,8 +268,12 @@ endif()
 # include directories and native libraries. The FreeRTOS demo links a second
 # image with an ECDSA-only library this way to measure it.
 function(core_pkcs11_add_cargo_library name features target_dir)
+    # `cargo rustc --crate-type staticlib`: only the archive CMake links. A plain `cargo build`
+    # would also make the shared library (rust/lib is staticlib + cdylib), which a bare-metal
+    # target cannot link and cargo drops with a warning in every build.
     set(_cmd
-        "${CORE_PKCS11_CARGO}" build --profile "${_core_pkcs11_profile}" -p core-pkcs11
+        "${CORE_PKCS11_CARGO}" rustc --lib --crate-type staticlib
+        --profile "${_core_pkcs11_profile}" -p core-pkcs11
         --manifest-path "${CORE_PKCS11_ROOT_DIR}/Cargo.toml"
         --target-dir "${target_dir}")
 
