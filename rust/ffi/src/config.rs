@@ -4,6 +4,7 @@
 use crate::shim;
 use alloc::vec::Vec;
 use core::ffi::c_ulong;
+use core_pkcs11_engine::config::Accelerators;
 use core_pkcs11_engine::Config;
 
 /// The default user PIN, `pkcs11configPKCS11_DEFAULT_USER_PIN`, without its NUL.
@@ -64,8 +65,23 @@ pub fn from_shim() -> Config {
         min_pin_len: read(min_pin),
         max_pin_len: read(max_pin),
         max_login_attempts: u32::try_from(read(attempts)).unwrap_or(u32::MAX),
-        accelerators: Default::default(),
+        accelerators: accelerators(),
     }
+}
+
+/// The platform routines this CPU runs: on x86-64 hosts, the RSA CRT exponentiations on
+/// AVX-512 IFMA when the CPU has it (checked now, at run time).
+#[cfg(all(feature = "rsa", target_arch = "x86_64", not(target_os = "none")))]
+fn accelerators() -> Accelerators {
+    Accelerators {
+        rsa_pow_pair: core_pkcs11_x86_64_ifma::rsa_pow_pair(),
+    }
+}
+
+/// No platform routines: the engine's portable code everywhere.
+#[cfg(not(all(feature = "rsa", target_arch = "x86_64", not(target_os = "none"))))]
+fn accelerators() -> Accelerators {
+    Accelerators::default()
 }
 
 #[cfg(test)]
@@ -96,5 +112,18 @@ mod tests {
         assert_eq!(c.min_pin_len, d.min_pin_len);
         assert_eq!(c.max_pin_len, d.max_pin_len);
         assert_eq!(c.max_login_attempts, d.max_login_attempts);
+    }
+
+    /// A CPU with AVX-512 IFMA signs RSA through it: a silent fallback to the portable code
+    /// would fail here.
+    #[cfg(all(feature = "rsa", target_arch = "x86_64"))]
+    #[test]
+    fn ifma_exponentiation_is_installed_when_the_cpu_has_it() {
+        let has =
+            std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512ifma");
+        assert_eq!(from_shim().accelerators.rsa_pow_pair.is_some(), has);
+        if !has {
+            std::eprintln!("note: no AVX-512 IFMA on this CPU: RSA uses the portable code");
+        }
     }
 }
