@@ -22,7 +22,7 @@
 
 use core::arch::x86_64::*;
 use core_pkcs11_engine::rsa::{Limb, PowJob};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Bits in a digit.
 const DIGIT_BITS: u32 = 52;
@@ -184,8 +184,7 @@ fn neg_inverse(m0: u64) -> u64 {
 }
 
 /// Each job's modulus and Montgomery constant (zeroized when dropped: RSA primes).
-#[derive(Zeroize)]
-#[zeroize(drop)]
+#[derive(Zeroize, ZeroizeOnDrop)]
 struct Moduli<const V: usize> {
     /// The moduli as 64-bit words, and a zero word above (room for values below 2m).
     words: [[u64; MAX_WORDS + 1]; 2],
@@ -198,8 +197,7 @@ struct Moduli<const V: usize> {
 }
 
 /// Everything secret the exponentiation holds, zeroized when dropped.
-#[derive(Zeroize)]
-#[zeroize(drop)]
+#[derive(Zeroize, ZeroizeOnDrop)]
 struct State<const V: usize> {
     /// `table[i][j] = base_j^i`, in the 2^52 Montgomery form.
     table: [[Num<V>; 2]; ENTRIES],
@@ -308,34 +306,37 @@ fn amm<const V: usize, const N: usize>(
             mv[j][v] = load(&moduli.m[j][v]);
         }
     }
+    let a0 = [a[0][0][0], a[1][0][0]];
     // Operand scanning, one digit of b per step: add a b_i, then the multiple y m that clears
-    // the lowest digit, and shift down a digit. Low halves of the products are added before
-    // the shift and high halves (one digit up) after it. A lane collects at most 4 N
+    // the lowest digit, and shift down a digit. Low halves of the products are added at their
+    // digits; high halves (one digit up) are collected apart and join after the shift, so the
+    // next step waits only on the low halves. y comes from the lowest lane computed on the
+    // scalar side, without waiting for the vector product. A lane collects at most 4 N
     // half-products of 52 bits: below 2^60 for N <= 40, so no lane overflows.
     for i in 0..N {
         for j in 0..2 {
-            let bi = _mm512_set1_epi64(b[j][i / 8][i % 8] as i64);
-            for v in 0..V {
-                acc[j][v] = _mm512_madd52lo_epu64(acc[j][v], av[j][v], bi);
-            }
-            let t = _mm_cvtsi128_si64(_mm512_castsi512_si128(acc[j][0])) as u64;
+            let b_i = b[j][i / 8][i % 8];
+            let bi = _mm512_set1_epi64(b_i as i64);
+            let lowest = _mm_cvtsi128_si64(_mm512_castsi512_si128(acc[j][0])) as u64;
+            let t = lowest + (a0[j].wrapping_mul(b_i) & MASK52);
             let y = t.wrapping_mul(moduli.k0[j]) & MASK52;
             let yv = _mm512_set1_epi64(y as i64);
+            // The lowest lane becomes a multiple of 2^52; its carry joins the next digit,
+            // which the shift makes the lowest.
+            let carry = (t + (moduli.m0[j].wrapping_mul(y) & MASK52)) >> DIGIT_BITS;
+            let mut high = [zero; V];
+            for v in 0..V {
+                acc[j][v] = _mm512_madd52lo_epu64(acc[j][v], av[j][v], bi);
+                high[v] = _mm512_madd52hi_epu64(zero, av[j][v], bi);
+            }
             for v in 0..V {
                 acc[j][v] = _mm512_madd52lo_epu64(acc[j][v], mv[j][v], yv);
+                high[v] = _mm512_madd52hi_epu64(high[v], mv[j][v], yv);
             }
-            // The lowest lane is now a multiple of 2^52; its carry (computed on the scalar
-            // side, in parallel) joins the next digit, which the shift makes the lowest.
-            let carry = (t + (moduli.m0[j].wrapping_mul(y) & MASK52)) >> DIGIT_BITS;
-            for v in 0..V - 1 {
-                acc[j][v] = _mm512_alignr_epi64::<1>(acc[j][v + 1], acc[j][v]);
-            }
-            acc[j][V - 1] = _mm512_alignr_epi64::<1>(zero, acc[j][V - 1]);
-            acc[j][0] =
-                _mm512_mask_add_epi64(acc[j][0], 1, acc[j][0], _mm512_set1_epi64(carry as i64));
+            high[0] = _mm512_mask_add_epi64(high[0], 1, high[0], _mm512_set1_epi64(carry as i64));
             for v in 0..V {
-                acc[j][v] = _mm512_madd52hi_epu64(acc[j][v], av[j][v], bi);
-                acc[j][v] = _mm512_madd52hi_epu64(acc[j][v], mv[j][v], yv);
+                let next = if v + 1 < V { acc[j][v + 1] } else { zero };
+                acc[j][v] = _mm512_add_epi64(_mm512_alignr_epi64::<1>(next, acc[j][v]), high[v]);
             }
         }
     }
