@@ -1,13 +1,16 @@
-//! HMAC_DRBG with SHA-256 (NIST SP 800-90A Rev. 1, §10.1.2): the token's random bit generator.
+//! The token's random bit generators (NIST SP 800-90A Rev. 1).
 //!
-//! [`HmacDrbg`] is the deterministic mechanism: instantiate, reseed and generate exactly as the
-//! specification describes, without prediction resistance. It never reads entropy itself; the
-//! caller seeds it and reseeds it when [`HmacDrbg::generate`] returns
-//! [`DrbgError::ReseedRequired`]. [`DrbgRng`] pairs a DRBG with the platform's
-//! [`EntropySource`] and does that automatically; it also implements `rand_core`'s
-//! [`TryRng`] and [`TryCryptoRng`] so key generation and RSA blinding can draw from it.
+//! - [`BufferedDrbg`] makes the token's random numbers: a Hash_DRBG with SHA-256
+//!   ([`HashDrbg`], §10.1.1) asked for [`BUFFER_LEN`] bytes at a time, served to callers from
+//!   a buffer that wipes each byte as it hands it out. [`DrbgRng`] pairs it with the platform's
+//!   [`EntropySource`], reseeding it when the reseed interval runs out, and implements
+//!   `rand_core`'s [`TryRng`] and [`TryCryptoRng`] so key generation and RSA blinding can draw
+//!   from it.
+//! - [`HmacDrbg`] is HMAC_DRBG with SHA-256 (§10.1.2), without prediction resistance: RFC 6979
+//!   defines ECDSA nonces with it, so the ECDSA code runs it on the key and the hash.
 //!
-//! The working state (`Key`, `V`) is wiped when the DRBG is dropped.
+//! Neither mechanism reads entropy itself: the caller seeds it and reseeds it when `generate`
+//! returns [`DrbgError::ReseedRequired`]. Working states are wiped when dropped.
 
 use core::fmt;
 
@@ -17,6 +20,9 @@ use rand_core::{TryCryptoRng, TryRng};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::entropy::{EntropyError, EntropySource};
+use crate::hash_drbg::HashDrbg;
+use alloc::boxed::Box;
+use alloc::vec;
 
 /// Number of generate requests allowed between reseeds (SP 800-90A `reseed_interval`).
 pub const RESEED_INTERVAL: u64 = 1 << 20;
@@ -24,22 +30,22 @@ pub const RESEED_INTERVAL: u64 = 1 << 20;
 /// Security strength of the DRBG in bytes (256 bits); the minimum entropy input length.
 pub const SECURITY_STRENGTH_BYTES: usize = 32;
 
-/// Largest number of bytes one [`HmacDrbg::generate`] call returns (2^19 bits, the SP 800-90A
-/// `max_number_of_bits_per_request` for HMAC_DRBG).
+/// Largest number of bytes one `generate` call returns (2^19 bits, the SP 800-90A
+/// `max_number_of_bits_per_request` for HMAC_DRBG and Hash_DRBG).
 pub const MAX_BYTES_PER_REQUEST: usize = 1 << 16;
 
-/// Number of entropy bytes [`DrbgRng`] draws for each reseed (security strength plus half,
+/// Number of entropy bytes [`BufferedDrbg`] draws for each reseed (security strength plus half,
 /// as for instantiation with a nonce).
 pub const RESEED_ENTROPY_BYTES: usize = 48;
 
 /// Output length of HMAC-SHA-256, the size of `Key` and `V`.
 const OUT_LEN: usize = 32;
 
-/// Why [`HmacDrbg::generate`] produced no output.
+/// Why a DRBG's `generate` produced no output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DrbgError {
     /// [`RESEED_INTERVAL`] requests have been served since the last (re)seed: the caller must
-    /// call [`HmacDrbg::reseed`] with fresh entropy before generating again.
+    /// reseed it with fresh entropy before generating again.
     ReseedRequired,
     /// The request asked for more than [`MAX_BYTES_PER_REQUEST`] bytes.
     RequestTooLarge,
@@ -193,15 +199,136 @@ impl HmacDrbg {
     }
 }
 
-/// A random generator for crates that take one: a DRBG together with the entropy source that
-/// reseeds it.
+/// Bytes of output [`BufferedDrbg`] asks its Hash_DRBG for at a time and keeps for later calls.
 ///
-/// Requests of any size are split into [`MAX_BYTES_PER_REQUEST`] pieces; when the DRBG needs
-/// a reseed, [`RESEED_ENTROPY_BYTES`] are drawn from the entropy source first. If the entropy
-/// source fails the request fails (and the output buffer is wiped) rather than continue with
-/// stale state.
+/// Each Hash_DRBG request costs one SHA-256 compression per 32 bytes plus a fixed part (the
+/// update of `V`: two compressions, and the setup): on the Cortex-M3 about 4.7 k instructions
+/// per 32 bytes plus 10 k. With the 0.5 k of each call, 512 bytes make that 5.8 k per 32 bytes
+/// where 256 would make about 6.5 k and a 32-byte request alone 15 k; the buffer is 512 bytes
+/// of heap.
+pub const BUFFER_LEN: usize = 512;
+
+/// The token's random bit generator: a Hash_DRBG (SHA-256) and a buffer of its output.
+///
+/// Callers get the buffered bytes in order; each byte is overwritten with zero as it is handed
+/// out, so the buffer holds only output nobody has seen yet. When the buffer is empty the DRBG
+/// makes one request of [`BUFFER_LEN`] bytes into it (a request at least that long goes straight
+/// into the caller's memory instead), reseeding first from the entropy source when
+/// [`RESEED_INTERVAL`] requests have been served.
+///
+/// Compared with one DRBG request per call, this changes what a compromise of the state
+/// reveals: the unread rest of the buffer (at most [`BUFFER_LEN`] − 1 bytes, which the state
+/// `V`, `C` would reveal anyway as future output) but still nothing already handed out, since
+/// those bytes are wiped and the DRBG's state moved past them when the block was made
+/// (backtracking resistance at the granularity of the buffer instead of each call).
+/// [`BufferedDrbg::reseed`] (`C_SeedRandom`) discards the buffer, so nothing generated before a
+/// reseed is served after it. The buffer and the DRBG state are wiped when dropped.
+pub struct BufferedDrbg {
+    drbg: HashDrbg,
+    /// [`BUFFER_LEN`] bytes: output not handed out yet, and zeros. A heap block of its own,
+    /// so that the token, which `C_Initialize` builds on the stack, stays small.
+    buf: Box<[u8]>,
+    /// Start of the bytes not yet handed out: `buf[pos..]`; [`BUFFER_LEN`] when empty.
+    pos: usize,
+}
+
+impl fmt::Debug for BufferedDrbg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BufferedDrbg")
+            .field("drbg", &self.drbg)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for BufferedDrbg {
+    fn drop(&mut self) {
+        self.buf.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for BufferedDrbg {}
+
+impl BufferedDrbg {
+    /// Instantiates the Hash_DRBG from `entropy ‖ nonce ‖ personalization` (see
+    /// [`HashDrbg::new`]); the buffer starts empty.
+    pub fn new(entropy: &[u8], nonce: &[u8], personalization: &[u8]) -> BufferedDrbg {
+        BufferedDrbg {
+            drbg: HashDrbg::new(entropy, nonce, personalization),
+            buf: vec![0; BUFFER_LEN].into_boxed_slice(),
+            pos: BUFFER_LEN,
+        }
+    }
+
+    /// Wipes the buffered output and reseeds the Hash_DRBG with `entropy` and `additional`
+    /// input: everything served afterwards comes from the reseeded state.
+    pub fn reseed(&mut self, entropy: &[u8], additional: &[u8]) {
+        self.buf.zeroize();
+        self.pos = BUFFER_LEN;
+        self.drbg.reseed(entropy, additional);
+    }
+
+    /// The Hash_DRBG's reseed counter (requests served since the last (re)seed, plus one).
+    pub fn reseed_counter(&self) -> u64 {
+        self.drbg.reseed_counter()
+    }
+
+    /// Fills `out`: first from the buffer, then from new requests, reseeding from `entropy`
+    /// when required. Fails if the entropy source fails when a reseed is due; `out` may then
+    /// be partly written (the caller, [`DrbgRng::fill`], wipes it).
+    fn fill(
+        &mut self,
+        mut out: &mut [u8],
+        entropy: &mut dyn EntropySource,
+    ) -> Result<(), EntropyError> {
+        loop {
+            let n = out.len().min(BUFFER_LEN - self.pos);
+            let (head, rest) = core::mem::take(&mut out).split_at_mut(n);
+            let served = &mut self.buf[self.pos..self.pos + n];
+            head.copy_from_slice(served);
+            served.zeroize();
+            self.pos += n;
+            out = rest;
+            if out.is_empty() {
+                return Ok(());
+            }
+            // The buffer is empty now.
+            if out.len() >= BUFFER_LEN {
+                let n = out.len().min(MAX_BYTES_PER_REQUEST);
+                let (head, rest) = core::mem::take(&mut out).split_at_mut(n);
+                request(&mut self.drbg, head, entropy)?;
+                out = rest;
+            } else {
+                request(&mut self.drbg, &mut self.buf, entropy)?;
+                self.pos = 0;
+            }
+        }
+    }
+}
+
+/// One Hash_DRBG request for all of `out` (at most [`MAX_BYTES_PER_REQUEST`] bytes),
+/// reseeding with [`RESEED_ENTROPY_BYTES`] from `entropy` first when [`RESEED_INTERVAL`]
+/// requests have been served.
+fn request(
+    drbg: &mut HashDrbg,
+    out: &mut [u8],
+    entropy: &mut dyn EntropySource,
+) -> Result<(), EntropyError> {
+    if drbg.reseed_counter() > RESEED_INTERVAL {
+        let mut seed = Zeroizing::new([0u8; RESEED_ENTROPY_BYTES]);
+        entropy.fill(&mut *seed)?;
+        drbg.reseed(&*seed, &[]);
+    }
+    // Cannot fail now: the state is within its interval and `out` within the limit.
+    drbg.generate(out, &[]).map_err(|_| EntropyError)
+}
+
+/// A random generator for crates that take one: the token's DRBG together with the entropy
+/// source that reseeds it.
+///
+/// If the entropy source fails when a reseed is due, the request fails (and the output buffer
+/// is wiped) rather than continue with stale state.
 pub struct DrbgRng<'a> {
-    drbg: &'a mut HmacDrbg,
+    drbg: &'a mut BufferedDrbg,
     entropy: &'a mut dyn EntropySource,
 }
 
@@ -215,7 +342,7 @@ impl fmt::Debug for DrbgRng<'_> {
 
 impl<'a> DrbgRng<'a> {
     /// Borrows `drbg` and the `entropy` source that reseeds it.
-    pub fn new(drbg: &'a mut HmacDrbg, entropy: &'a mut dyn EntropySource) -> Self {
+    pub fn new(drbg: &'a mut BufferedDrbg, entropy: &'a mut dyn EntropySource) -> Self {
         DrbgRng { drbg, entropy }
     }
 
@@ -223,28 +350,11 @@ impl<'a> DrbgRng<'a> {
     ///
     /// On error `out` is zeroed, so no partial output is left behind.
     pub fn fill(&mut self, out: &mut [u8]) -> Result<(), EntropyError> {
-        let result = self.fill_inner(out);
+        let result = self.drbg.fill(out, self.entropy);
         if result.is_err() {
             out.zeroize();
         }
         result
-    }
-
-    fn fill_inner(&mut self, out: &mut [u8]) -> Result<(), EntropyError> {
-        for chunk in out.chunks_mut(MAX_BYTES_PER_REQUEST) {
-            match self.drbg.generate(chunk, &[]) {
-                Ok(()) => {}
-                Err(DrbgError::ReseedRequired) => {
-                    let mut seed = Zeroizing::new([0u8; RESEED_ENTROPY_BYTES]);
-                    self.entropy.fill(&mut *seed)?;
-                    self.drbg.reseed(&*seed, &[]);
-                    self.drbg.generate(chunk, &[]).map_err(|_| EntropyError)?;
-                }
-                // Chunks never exceed the limit.
-                Err(DrbgError::RequestTooLarge) => return Err(EntropyError),
-            }
-        }
-        Ok(())
     }
 }
 
@@ -579,67 +689,166 @@ mod tests {
         }
     }
 
+    /// A [`BufferedDrbg`] instantiated with 48 bytes of `seed`.
+    fn buffered(seed: u8) -> BufferedDrbg {
+        BufferedDrbg::new(&[seed; 48], &[], &[])
+    }
+
+    /// What the Hash_DRBG of [`buffered`]`(seed)` returns for `requests` of these sizes,
+    /// concatenated.
+    fn reference(seed: u8, requests: &[usize]) -> Vec<u8> {
+        let mut drbg = HashDrbg::new(&[seed; 48], &[], &[]);
+        let mut out = Vec::new();
+        for &n in requests {
+            let mut block = vec![0u8; n];
+            drbg.generate(&mut block, &[]).unwrap();
+            out.extend_from_slice(&block);
+        }
+        out
+    }
+
     #[test]
-    fn drbg_rng_matches_drbg_and_does_not_reseed_early() {
+    fn buffered_drbg_serves_whole_requests_in_order() {
+        // 32-byte calls hand out one 256-byte Hash_DRBG request after the other.
         let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
-        let mut drbg = HmacDrbg::new(&[5u8; 48], &[], &[]);
-        let mut expected_drbg = HmacDrbg::new(&[5u8; 48], &[], &[]);
-        let mut out = [0u8; 40];
-        DrbgRng::new(&mut drbg, &mut entropy)
-            .fill(&mut out)
-            .unwrap();
-        let mut expected = [0u8; 40];
-        expected_drbg.generate(&mut expected, &[]).unwrap();
-        assert_eq!(out, expected);
+        let mut drbg = buffered(5);
+        let expected = reference(5, &[BUFFER_LEN, BUFFER_LEN]);
+        let mut got = Vec::new();
+        for _ in 0..BUFFER_LEN / 32 + 1 {
+            let mut out = [0u8; 32];
+            DrbgRng::new(&mut drbg, &mut entropy)
+                .fill(&mut out)
+                .unwrap();
+            got.extend_from_slice(&out);
+        }
+        assert_eq!(got, expected[..got.len()]);
+        // Two requests served, no reseed needed.
+        assert_eq!(drbg.reseed_counter(), 3);
         assert_eq!(entropy.calls, 0);
+    }
+
+    #[test]
+    fn handed_out_bytes_are_wiped_from_the_buffer() {
+        let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
+        let mut drbg = buffered(12);
+        let expected = reference(12, &[BUFFER_LEN]);
+        let mut got = Vec::new();
+        let mut served = 0;
+        for n in [1usize, 31, 100, BUFFER_LEN - 132] {
+            let mut out = vec![0u8; n];
+            DrbgRng::new(&mut drbg, &mut entropy)
+                .fill(&mut out)
+                .unwrap();
+            got.extend_from_slice(&out);
+            served += n;
+            // What was handed out is gone; what was not is still the DRBG's output.
+            assert!(drbg.buf[..served].iter().all(|&b| b == 0));
+            assert_eq!(drbg.buf[served..], expected[served..]);
+            assert_eq!(drbg.pos, served);
+        }
+        assert_eq!(served, BUFFER_LEN);
+        assert_eq!(got, expected);
+        assert!(drbg.buf.iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn large_requests_bypass_the_buffer() {
+        // 10 bytes from a new block, then 2 blocks + 98: the rest of the block and a request
+        // of a block + 108 straight into the output; then 5 bytes from a new block.
+        let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
+        let mut drbg = buffered(13);
+        let expected = reference(13, &[BUFFER_LEN, BUFFER_LEN + 108, BUFFER_LEN]);
+        let mut got = Vec::new();
+        for n in [10usize, 2 * BUFFER_LEN + 98, 5] {
+            let mut out = vec![0u8; n];
+            DrbgRng::new(&mut drbg, &mut entropy)
+                .fill(&mut out)
+                .unwrap();
+            got.extend_from_slice(&out);
+        }
+        assert_eq!(got, expected[..2 * BUFFER_LEN + 113]);
+        assert_eq!(drbg.reseed_counter(), 4);
+        assert!(drbg.buf[..5].iter().all(|&b| b == 0));
+        assert_eq!(drbg.buf[5..], expected[2 * BUFFER_LEN + 113..]);
     }
 
     #[test]
     fn drbg_rng_splits_large_requests() {
         let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
-        let mut drbg = HmacDrbg::new(&[6u8; 48], &[], &[]);
+        let mut drbg = buffered(6);
         let mut out = vec![0u8; 2 * MAX_BYTES_PER_REQUEST + 10];
         DrbgRng::new(&mut drbg, &mut entropy)
             .fill(&mut out)
             .unwrap();
-        // Three requests were served.
+        // Two requests of the maximum size, then one that fills the buffer for the last 10.
         assert_eq!(drbg.reseed_counter(), 4);
         assert_eq!(entropy.calls, 0);
+        let expected = reference(
+            6,
+            &[MAX_BYTES_PER_REQUEST, MAX_BYTES_PER_REQUEST, BUFFER_LEN],
+        );
+        assert_eq!(out, expected[..out.len()]);
+    }
 
-        // Same as three separate generate calls.
-        let mut reference = HmacDrbg::new(&[6u8; 48], &[], &[]);
-        let mut expected = vec![0u8; out.len()];
-        for chunk in expected.chunks_mut(MAX_BYTES_PER_REQUEST) {
-            reference.generate(chunk, &[]).unwrap();
-        }
-        assert_eq!(out, expected);
+    #[test]
+    fn reseed_discards_buffered_bytes() {
+        // What `C_SeedRandom` does: the buffered output is wiped and not served.
+        let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
+        let mut plain = buffered(7);
+        let mut seeded = buffered(7);
+        let mut a = [0u8; 32];
+        let mut b = [0u8; 32];
+        DrbgRng::new(&mut plain, &mut entropy).fill(&mut a).unwrap();
+        DrbgRng::new(&mut seeded, &mut entropy)
+            .fill(&mut b)
+            .unwrap();
+        assert_eq!(a, b);
+
+        seeded.reseed(&[9u8; 32], b"caller seed");
+        assert!(seeded.buf.iter().all(|&byte| byte == 0));
+        assert_eq!(seeded.pos, BUFFER_LEN);
+        assert_eq!(seeded.reseed_counter(), 1);
+        DrbgRng::new(&mut plain, &mut entropy).fill(&mut a).unwrap();
+        DrbgRng::new(&mut seeded, &mut entropy)
+            .fill(&mut b)
+            .unwrap();
+        assert_ne!(a, b);
+
+        // The output is the reseeded DRBG's next request.
+        let mut reference = HashDrbg::new(&[7u8; 48], &[], &[]);
+        let mut block = [0u8; BUFFER_LEN];
+        reference.generate(&mut block, &[]).unwrap();
+        reference.reseed(&[9u8; 32], b"caller seed");
+        reference.generate(&mut block, &[]).unwrap();
+        assert_eq!(b, block[..32]);
+        assert_eq!(entropy.calls, 0);
     }
 
     #[test]
     fn drbg_rng_reseeds_when_required() {
         let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
-        let mut drbg = HmacDrbg::new(&[7u8; 48], &[], &[]);
-        drbg.reseed_counter = RESEED_INTERVAL + 1;
+        let mut drbg = buffered(8);
+        drbg.drbg.set_reseed_counter(RESEED_INTERVAL + 1);
         let mut out = [0u8; 32];
-        {
-            let mut rng = DrbgRng::new(&mut drbg, &mut entropy);
-            rng.fill(&mut out).unwrap();
-        }
+        DrbgRng::new(&mut drbg, &mut entropy)
+            .fill(&mut out)
+            .unwrap();
         assert_eq!(entropy.calls, 1);
         assert_eq!(entropy.bytes, RESEED_ENTROPY_BYTES);
         assert_eq!(drbg.reseed_counter(), 2);
 
         // The output is what a DRBG reseeded with those 48 bytes gives.
-        let mut reference = HmacDrbg::new(&[7u8; 48], &[], &[]);
+        let mut reference = HashDrbg::new(&[8u8; 48], &[], &[]);
         let seed: Vec<u8> = (0..RESEED_ENTROPY_BYTES).map(|i| (31 + i) as u8).collect();
         reference.reseed(&seed, &[]);
-        let mut expected = [0u8; 32];
+        let mut expected = [0u8; BUFFER_LEN];
         reference.generate(&mut expected, &[]).unwrap();
-        assert_eq!(out, expected);
+        assert_eq!(out, expected[..32]);
 
         // No further reseed until the interval runs out again.
+        let mut rest = [0u8; 2 * BUFFER_LEN];
         DrbgRng::new(&mut drbg, &mut entropy)
-            .fill(&mut out)
+            .fill(&mut rest)
             .unwrap();
         assert_eq!(entropy.calls, 1);
     }
@@ -647,7 +856,7 @@ mod tests {
     #[test]
     fn drbg_rng_fails_when_entropy_fails() {
         let mut entropy = FailingEntropy { calls: 0 };
-        let mut drbg = HmacDrbg::new(&[8u8; 48], &[], &[]);
+        let mut drbg = buffered(10);
         // Fine while no reseed is needed: the source is not consulted.
         let mut out = [0u8; 16];
         DrbgRng::new(&mut drbg, &mut entropy)
@@ -655,9 +864,10 @@ mod tests {
             .unwrap();
         assert_eq!(entropy.calls, 0);
 
-        // Second chunk needs a reseed: the whole request fails and the buffer is wiped.
-        drbg.reseed_counter = RESEED_INTERVAL;
-        let mut big = vec![0u8; MAX_BYTES_PER_REQUEST + 16];
+        // The interval runs out. The 240 bytes already generated are served, but the request
+        // needs more: it fails, and the output is wiped.
+        drbg.drbg.set_reseed_counter(RESEED_INTERVAL + 1);
+        let mut big = [0u8; BUFFER_LEN];
         let mut rng = DrbgRng::new(&mut drbg, &mut entropy);
         assert_eq!(rng.fill(&mut big), Err(EntropyError));
         assert!(big.iter().all(|&b| b == 0));
@@ -666,30 +876,25 @@ mod tests {
         assert_eq!(rng.try_fill_bytes(&mut out), Err(EntropyError));
         assert_eq!(out, [0u8; 16]);
         assert_eq!(entropy.calls, 4);
-        // Still waiting for a reseed.
+        // Still waiting for a reseed, and nothing buffered.
         assert_eq!(drbg.reseed_counter(), RESEED_INTERVAL + 1);
+        assert_eq!(drbg.pos, BUFFER_LEN);
+        assert!(drbg.buf.iter().all(|&b| b == 0));
     }
 
     #[test]
     fn try_rng_methods_use_the_drbg_stream() {
         let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
-        let mut drbg = HmacDrbg::new(&[9u8; 48], &[], &[]);
-        let mut reference = HmacDrbg::new(&[9u8; 48], &[], &[]);
+        let mut drbg = buffered(9);
+        let expected = reference(9, &[BUFFER_LEN]);
         let mut rng = DrbgRng::new(&mut drbg, &mut entropy);
         let a = rng.try_next_u32().unwrap();
         let b = rng.try_next_u64().unwrap();
         let mut c = [0u8; 5];
         rng.try_fill_bytes(&mut c).unwrap();
-
-        let mut four = [0u8; 4];
-        reference.generate(&mut four, &[]).unwrap();
-        assert_eq!(a, u32::from_le_bytes(four));
-        let mut eight = [0u8; 8];
-        reference.generate(&mut eight, &[]).unwrap();
-        assert_eq!(b, u64::from_le_bytes(eight));
-        let mut five = [0u8; 5];
-        reference.generate(&mut five, &[]).unwrap();
-        assert_eq!(c, five);
+        assert_eq!(a, u32::from_le_bytes(expected[0..4].try_into().unwrap()));
+        assert_eq!(b, u64::from_le_bytes(expected[4..12].try_into().unwrap()));
+        assert_eq!(c, expected[12..17]);
     }
 
     #[test]
@@ -698,13 +903,26 @@ mod tests {
             rng.try_next_u64()
         }
         let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
-        let mut drbg = HmacDrbg::new(&[10u8; 48], &[], &[]);
+        let mut drbg = buffered(10);
         let mut rng = DrbgRng::new(&mut drbg, &mut entropy);
         let x = draw(&mut rng).unwrap();
         let y = draw(&mut rng).unwrap();
         assert_ne!(x, y);
         // Error type is displayable, as core::error::Error requires.
         assert_eq!(alloc::format!("{}", EntropyError), "entropy source failed");
+    }
+
+    #[test]
+    fn buffered_debug_does_not_show_output() {
+        let mut entropy = CountingEntropy { calls: 0, bytes: 0 };
+        let mut drbg = buffered(14);
+        let mut out = [0u8; 1];
+        DrbgRng::new(&mut drbg, &mut entropy)
+            .fill(&mut out)
+            .unwrap();
+        let text = alloc::format!("{drbg:?}");
+        assert!(text.contains("reseed_counter: 2"));
+        assert!(!text.contains("buf") && !text.contains("pos"));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod drbg;
 #[cfg(feature = "ecdsa")]
 pub mod ec;
 pub mod entropy;
+pub mod hash_drbg;
 pub mod info;
 pub mod key;
 pub mod mac;

@@ -3,7 +3,7 @@
 use crate::attribute::{Attribute, AttributeQuery};
 use crate::ck::*;
 use crate::config::Config;
-use crate::drbg::{DrbgRng, HmacDrbg};
+use crate::drbg::{BufferedDrbg, DrbgRng};
 use crate::entropy::EntropySource;
 use crate::info::{blank_padded, MechanismInfo, SessionInfo, SlotInfo, TokenInfo};
 use crate::mechanism::Mechanism;
@@ -39,7 +39,7 @@ pub struct Token {
     config: Config,
     store: Box<dyn ObjectStore>,
     entropy: Box<dyn EntropySource>,
-    drbg: HmacDrbg,
+    drbg: BufferedDrbg,
     state: TokenState,
     sessions: VecMap<Ulong, Session>,
     objects: VecMap<Ulong, Object>,
@@ -102,7 +102,7 @@ impl Token {
     ) -> CkResult<Token> {
         let mut seed = zeroize::Zeroizing::new([0u8; 48]);
         entropy.fill(&mut seed[..]).map_err(|_| CKR_DEVICE_ERROR)?;
-        let mut drbg = HmacDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
+        let mut drbg = BufferedDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
 
         let mut records: Vec<(u32, zeroize::Zeroizing<Vec<u8>>)> = Vec::new();
         store
