@@ -68,6 +68,16 @@ struct Hasher {
     buffer: Buffer<Core>,
 }
 
+// After a hash the block buffer still holds its input, `V` or `V + i`, which would let whoever
+// reads the stack recompute output already handed out: the buffer must wipe itself when the
+// hasher is dropped. It does with block-buffer's `zeroize` feature (which the workspace's `sha2`
+// turns on); this stops the build if that ever goes. The core's state is wiped by its own
+// `Drop` (`sha256.rs`).
+const _: fn() = || {
+    fn wipes_itself<T: ZeroizeOnDrop>() {}
+    wipes_itself::<Buffer<Core>>();
+};
+
 impl Hasher {
     /// SHA-256 of `head ‖ parts` into `out`; the hasher is ready for the next hash after.
     #[inline(never)]
