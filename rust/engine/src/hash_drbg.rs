@@ -228,20 +228,14 @@ impl HashDrbg {
             add(&mut self.v, &*block);
         }
         // Hashgen (§10.1.1.4): the hashes of V, V + 1, V + 2, ...; 55 bytes and the padding
-        // make one SHA-256 block each. Whole 32-byte pieces of `out` take the hash directly.
+        // make one SHA-256 block each.
         let mut data = Zeroizing::new(self.v);
         for (i, chunk) in out.chunks_mut(OUT_LEN).enumerate() {
             if i > 0 {
                 increment(&mut data);
             }
-            match <&mut Output<Core>>::try_from(&mut *chunk) {
-                Ok(whole) => hasher.hash(&data.0[VALUE], &[], whole),
-                Err(_) => {
-                    hasher.hash(&data.0[VALUE], &[], (&mut *block).into());
-                    let n = chunk.len();
-                    chunk.copy_from_slice(&block[..n]);
-                }
-            }
+            hasher.hash(&data.0[VALUE], &[], (&mut *block).into());
+            chunk.copy_from_slice(&block[..chunk.len()]);
         }
         // H = Hash(0x03 ‖ V), hashed in place; V = V + H + C + reseed_counter.
         self.v.0[WORDS.start] = 0x03;
