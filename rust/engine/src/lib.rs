@@ -21,6 +21,8 @@ pub mod ck;
 pub mod config;
 pub mod der;
 pub mod drbg;
+#[cfg(test)]
+mod drbg_cavp;
 #[cfg(feature = "ecdsa")]
 pub mod ec;
 pub mod entropy;
