@@ -270,9 +270,10 @@ impl HashDrbg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
 
-    use crate::drbg_cavp::{run, Cavp, CavpDrbg};
+    use crate::drbg_test_sequences::{
+        check_odd_lengths_are_prefixes, check_request_size_limit, run, Cavp, CavpDrbg,
+    };
 
     impl CavpDrbg for HashDrbg {
         fn instantiate(entropy: &[u8], nonce: &[u8], personalization: &[u8]) -> Self {
@@ -281,8 +282,11 @@ mod tests {
         fn reseed(&mut self, entropy: &[u8], additional: &[u8]) {
             HashDrbg::reseed(self, entropy, additional)
         }
-        fn generate(&mut self, out: &mut [u8], additional: &[u8]) {
-            HashDrbg::generate(self, out, additional).unwrap()
+        fn generate(&mut self, out: &mut [u8], additional: &[u8]) -> Result<(), DrbgError> {
+            HashDrbg::generate(self, out, additional)
+        }
+        fn reseed_counter(&self) -> u64 {
+            HashDrbg::reseed_counter(self)
         }
     }
 
@@ -504,35 +508,12 @@ mod tests {
 
     #[test]
     fn odd_lengths_are_prefixes_of_the_block_stream() {
-        // Output for n bytes is the first n bytes of the Hashgen stream for that request.
-        let seed = [7u8; 48];
-        let mut full = [0u8; 100];
-        HashDrbg::new(&seed, &[], &[])
-            .generate(&mut full, &[])
-            .unwrap();
-        for n in [0usize, 1, 31, 32, 33, 64, 99] {
-            let mut part = vec![0u8; n];
-            HashDrbg::new(&seed, &[], &[])
-                .generate(&mut part, &[])
-                .unwrap();
-            assert_eq!(part, full[..n]);
-        }
+        check_odd_lengths_are_prefixes::<HashDrbg>();
     }
 
     #[test]
     fn request_size_limit() {
-        let mut drbg = HashDrbg::new(&[1u8; 48], &[], &[]);
-        let mut big = vec![0u8; MAX_BYTES_PER_REQUEST + 1];
-        assert_eq!(
-            drbg.generate(&mut big, &[]),
-            Err(DrbgError::RequestTooLarge)
-        );
-        assert!(big.iter().all(|&b| b == 0));
-        assert_eq!(drbg.reseed_counter(), 1);
-        let mut max = vec![0u8; MAX_BYTES_PER_REQUEST];
-        assert_eq!(drbg.generate(&mut max, &[]), Ok(()));
-        assert!(max.iter().any(|&b| b != 0));
-        assert_eq!(drbg.reseed_counter(), 2);
+        check_request_size_limit::<HashDrbg>();
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod config;
 pub mod der;
 pub mod drbg;
 #[cfg(test)]
-mod drbg_cavp;
+mod drbg_test_sequences;
 #[cfg(feature = "ecdsa")]
 pub mod ec;
 pub mod entropy;
