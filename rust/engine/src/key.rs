@@ -140,9 +140,12 @@ impl KeyMaterial {
                 }
                 // Hedged RFC 6979 nonce: deterministic in the key and hash, plus fresh DRBG
                 // output, so neither a weak RNG nor a fault on repeated input exposes the key.
-                let mut hedge = Zeroizing::new([0u8; EC_P256_SCALAR_LEN]);
-                rng.fill(&mut hedge[..]).map_err(|_| CKR_FUNCTION_FAILED)?;
-                out.copy_from_slice(&key.sign(input, &hedge[..]));
+                // The second half blinds the inversion of the nonce.
+                let mut random = Zeroizing::new([0u8; 2 * EC_P256_SCALAR_LEN]);
+                rng.fill(&mut random[..]).map_err(|_| CKR_FUNCTION_FAILED)?;
+                let (hedge, blind) = random.split_at(EC_P256_SCALAR_LEN);
+                let blind = blind.try_into().map_err(|_| CKR_FUNCTION_FAILED)?;
+                out.copy_from_slice(&key.sign(input, hedge, blind));
                 Ok(())
             }
             #[cfg(feature = "rsa")]

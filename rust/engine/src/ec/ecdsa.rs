@@ -8,13 +8,14 @@
 //! leftmost 256 bits, left-padded when shorter, mod `n`), no low-s normalisation (PKCS #11
 //! does not ask for it).
 
+use super::inversion::{invert_public_scalar, invert_secret_scalar};
 use super::{mul_base, verify_combination, Affine, VerifyTables};
 use crate::drbg::HmacDrbg;
 use alloc::boxed::Box;
 use p256::elliptic_curve::bigint::modular::ConstMontyForm;
 use p256::elliptic_curve::bigint::U256;
 use p256::elliptic_curve::ff::{Field, PrimeField};
-use p256::elliptic_curve::ops::{Invert, Reduce};
+use p256::elliptic_curve::ops::Reduce;
 use p256::{FieldBytes, NonZeroScalar, Scalar};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -76,6 +77,8 @@ impl PrivateKey {
     }
 
     /// Signs the hash `z` with the RFC 6979 nonce hedged with `ad` (empty: plain RFC 6979).
+    /// `blind` (fresh random bytes) blinds the inversion of the nonce; it does not change the
+    /// signature.
     ///
     /// RFC 6979 §3.2 (with §3.6's additional data) is HMAC_DRBG as SP 800-90A defines it, so
     /// the token's [`HmacDrbg`] computes it: instantiated with `int2octets(d) ‖
@@ -83,7 +86,7 @@ impl PrivateKey {
     /// candidate `k` is the next 32 bytes of output (step h; `qlen` = 256, so `bits2int` is
     /// the bytes themselves), and the update that ends every generate call is step h.3's
     /// `K = HMAC_K(V ‖ 0x00)`, `V = HMAC_K(V)` before the next candidate.
-    pub fn sign(&self, z: &[u8], ad: &[u8]) -> [u8; SIGNATURE_LEN] {
+    pub fn sign(&self, z: &[u8], ad: &[u8], blind: &[u8; 32]) -> [u8; SIGNATURE_LEN] {
         let z = hash_to_scalar(z);
         // bits2octets(h) = bits2int(h) mod n = z.
         let mut nonces = HmacDrbg::new(&self.to_bytes()[..], &z.to_repr(), ad);
@@ -98,7 +101,7 @@ impl PrivateKey {
             else {
                 continue;
             };
-            let signature = sign_with_nonce(&self.d, &k, &z);
+            let signature = sign_with_nonce(&self.d, &k, &z, blind);
             k.zeroize();
             if let Some(signature) = signature {
                 return signature;
@@ -108,11 +111,19 @@ impl PrivateKey {
 }
 
 /// `r = x(k·G) mod n`, `s = k⁻¹·(z + r·d) mod n`, in constant time with respect to `d` and
-/// `k`; `None` when `r` or `s` is zero (the caller draws the next nonce).
-fn sign_with_nonce(d: &Scalar, k: &NonZeroScalar, z: &Scalar) -> Option<[u8; SIGNATURE_LEN]> {
+/// `k` (`k⁻¹` is blinded with `blind`); `None` when `r` or `s` is zero (the caller draws the
+/// next nonce).
+fn sign_with_nonce(
+    d: &Scalar,
+    k: &NonZeroScalar,
+    z: &Scalar,
+    blind: &[u8; 32],
+) -> Option<[u8; SIGNATURE_LEN]> {
     let point = mul_base(k);
     let r = <Scalar as Reduce<FieldBytes>>::reduce(&point.x.to_repr());
-    let s = mul_mod_n(&Invert::invert(k), &(*z + mul_mod_n(&r, d)));
+    let mut k_inv = invert_secret_scalar(k, blind);
+    let s = mul_mod_n(&k_inv, &(*z + mul_mod_n(&r, d)));
+    k_inv.zeroize();
     if bool::from(r.is_zero() | s.is_zero()) {
         return None;
     }
@@ -196,9 +207,8 @@ impl PublicKey {
         let (Some(r), Some(s)) = (scalar(&signature[..32]), scalar(&signature[32..])) else {
             return false;
         };
-        // Constant time although s is public: signing links this inversion anyway, and one
-        // inversion routine instead of two saves flash on devices.
-        let s_inv = *Invert::invert(&s);
+        // s is public: the variable-time inversion.
+        let s_inv = invert_public_scalar(&s);
         let u1 = mul_mod_n(&hash_to_scalar(z), &s_inv);
         let u2 = mul_mod_n(&r, &s_inv);
         verify_combination(&u1, &u2, self.tables(), &r)
@@ -213,5 +223,5 @@ pub(super) fn sign_with_fixed_nonce(
 ) -> Option<[u8; SIGNATURE_LEN]> {
     let d = PrivateKey::from_bytes(d)?;
     let k = Option::<NonZeroScalar>::from(NonZeroScalar::from_repr(FieldBytes::from(*k)))?;
-    sign_with_nonce(&d.d, &k, &hash_to_scalar(z))
+    sign_with_nonce(&d.d, &k, &hash_to_scalar(z), &[0x5a; 32])
 }

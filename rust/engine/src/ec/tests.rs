@@ -333,8 +333,10 @@ fn rfc6979_vectors() {
         let k: [u8; 32] = hex::decode(k).unwrap().try_into().unwrap();
         let with_k = sign_with_fixed_nonce(&d, &k, &z).unwrap();
         assert_eq!(&with_k[..], &expected[..]);
-        let deterministic = key.sign(&z, &[]);
+        let deterministic = key.sign(&z, &[], &[0u8; 32]);
         assert_eq!(&deterministic[..], &expected[..]);
+        // The blinding of the nonce's inversion does not change the signature.
+        assert_eq!(key.sign(&z, &[], &[0xa5; 32]), deterministic);
         assert!(public.verify(&z, &deterministic));
     }
 }
@@ -371,7 +373,7 @@ fn sign_matches_p256() {
         let z: [u8; 64] = rng.bytes();
         let z = &z[..len];
         let ad: [u8; 32] = rng.bytes();
-        let ours = key.sign(z, &ad);
+        let ours = key.sign(z, &ad, &rng.bytes());
         let theirs: p256::ecdsa::Signature =
             sk.sign_prehash_with_rng(&mut FixedRng(&ad), z).unwrap();
         assert_eq!(&ours[..], &theirs.to_bytes()[..], "i = {i}");
@@ -412,7 +414,7 @@ fn verify_matches_p256() {
         let len = [32, 48, 64, 16, 1][i % 5];
         let z: [u8; 64] = rng.bytes();
         let z = &z[..len];
-        let sig = key.sign(z, &rng.bytes::<32>());
+        let sig = key.sign(z, &rng.bytes::<32>(), &rng.bytes());
         let mut cases: alloc::vec::Vec<(alloc::vec::Vec<u8>, [u8; SIGNATURE_LEN])> =
             alloc::vec![(z.to_vec(), sig)];
         let bit = (rng.next() % 512) as usize;
