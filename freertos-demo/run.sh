@@ -11,7 +11,8 @@
 #   demo    boot 1 and boot 2 of provision_demo on a fresh image in a temp dir
 #   bench   run bench under -icount shift=0 (instruction counts)
 #   size    print the size report (size-report.sh): every image, and
-#           core-pkcs11's flash in provision_demo (default features) and in
+#           core-pkcs11's flash in provision_demo (default features),
+#           provision_demo_ecdsa_rsa (cargo features "ecdsa,rsa") and
 #           provision_demo_ecdsa (cargo features "ecdsa" only)
 #   all     build test demo bench size (the default)
 #   tls-import      TLS flow 1: key and certificate made on the host, imported,

@@ -25,7 +25,10 @@ REFERENCE = {
 }
 REFERENCE_FLASH = 52_000  # library + mbedTLS, text + data
 REFERENCE_STATIC_RAM = 4_000
-FLASH_TARGETS = {"default": 52_000, "ecdsa": 32_000}
+# Issue 7's targets: ECDSA + RSA + SHA-256 <= 52 KB, ECDSA + SHA-256 <= 32 KB. The default
+# build adds AES-CMAC, which the targets do not include.
+FLASH_TARGETS = {"default": None, "ecdsa_rsa": 52_000, "ecdsa": 32_000}
+BUILDS = ("default", "ecdsa_rsa", "ecdsa")
 
 BENCH_LINE = re.compile(
     r"bench: (?P<op>.+?)\s+first\s+(?P<first>\d+)\s+steady\s+(?P<steady>\d+) instructions"
@@ -55,17 +58,17 @@ def parse(bench_log, size_report):
     for line in size_report.splitlines():
         m = SIZE_LINE.search(line)
         if m:
-            name = "ecdsa" if m["image"].endswith("_ecdsa") else "default"
+            name = m["image"].removeprefix("provision_demo").removeprefix("_") or "default"
             builds[name] = {
                 "features": m["what"],
                 "flash": int(m["flash"]),
                 "static_ram": int(m["ram"]),
             }
     missing = [op for op in REFERENCE if op not in {o["operation"] for o in ops}]
-    if missing or set(builds) != {"default", "ecdsa"}:
+    if missing or set(builds) != set(BUILDS):
         raise SystemExit(
             f"device_report.py: missing from the inputs: {missing or ''} "
-            f"{'' if set(builds) == {'default', 'ecdsa'} else 'size lines'}"
+            f"{'' if set(builds) == set(BUILDS) else 'size lines'}"
         )
     for o in ops:
         ref = REFERENCE.get(o["operation"])
@@ -94,12 +97,10 @@ def markdown(data):
     rows.append("")
     rows.append("| library build | flash (text + rodata + data) | target | static RAM |")
     rows.append("|---|---:|---:|---:|")
-    for name in ("default", "ecdsa"):
+    for name in BUILDS:
         b = data["builds"][name]
-        rows.append(
-            f"| {b['features']} | {b['flash']:,} B | ≤ {FLASH_TARGETS[name]:,} B | "
-            f"{b['static_ram']} B |"
-        )
+        target = f"≤ {FLASH_TARGETS[name]:,} B" if FLASH_TARGETS[name] else "(no target: adds AES-CMAC)"
+        rows.append(f"| {b['features']} | {b['flash']:,} B | {target} | {b['static_ram']} B |")
     rows.append(
         f"| C reference (corePKCS11 + mbedTLS) | {REFERENCE_FLASH:,} B | | "
         f"{REFERENCE_STATIC_RAM:,} B |"
