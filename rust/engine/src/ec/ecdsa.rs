@@ -120,7 +120,7 @@ fn sign_with_nonce(
     blind: &[u8; 32],
 ) -> Option<[u8; SIGNATURE_LEN]> {
     let point = mul_base(k);
-    let r = <Scalar as Reduce<FieldBytes>>::reduce(&point.x.to_repr());
+    let r = <Scalar as Reduce<FieldBytes>>::reduce(&point.x.to_bytes().into());
     let mut k_inv = invert_secret_scalar(k, blind);
     let s = mul_mod_n(&k_inv, &(*z + mul_mod_n(&r, d)));
     k_inv.zeroize();
