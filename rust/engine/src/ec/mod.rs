@@ -13,10 +13,10 @@
 //! - per-public-key odd multiples of `Q` in affine form ([`VerifyTables`], kept with the key
 //!   object) for a width-5 wNAF in verification ([`verify_combination`]).
 //!
-//! Constant-time paths ([`mul_base`]) use the complete projective formulas of Renes, Costello
-//! and Batina (eprint 2015/1060, algorithms 5 and 6, `a = −3`), select table entries by
-//! scanning the whole window with conditional moves, and branch on nothing secret. The
-//! variable-time path (verification, whose inputs are public) uses Jacobian coordinates.
+//! Every path uses the complete projective formulas of Renes, Costello and Batina (eprint
+//! 2015/1060, algorithms 5 and 6, `a = −3`). Constant-time paths ([`mul_base`]) select table
+//! entries by scanning the whole window with conditional moves and branch on nothing secret;
+//! verification, whose inputs are public, looks entries up directly and skips zero digits.
 //!
 //! The comb: a scalar `k < n/2` is written in signed radix 16, `k = Σ dᵢ·16ⁱ` with 64 digits
 //! `dᵢ ∈ [−8, 8]` (a scalar above `n/2` is replaced by `n − k` and the result negated, so no
@@ -291,89 +291,23 @@ pub fn mul_base(k: &Scalar) -> Affine {
     }
 }
 
-/// Jacobian point `(X, Y, Z)`, `x = X/Z²`, `y = Y/Z³`; `Z = 0` is the point at infinity.
-/// Variable-time: for public inputs only.
-#[derive(Clone, Copy, Debug)]
-struct Jacobian {
-    x: Fe,
-    y: Fe,
-    z: Fe,
-}
-
-impl Jacobian {
-    const INFINITY: Jacobian = Jacobian {
-        x: Fe::ONE,
-        y: Fe::ONE,
-        z: Fe::ZERO,
-    };
-
-    fn from_affine(p: &Affine) -> Jacobian {
-        Jacobian {
+impl Projective {
+    fn from_affine(p: &Affine) -> Projective {
+        Projective {
             x: p.x,
             y: p.y,
             z: Fe::ONE,
         }
     }
 
-    fn is_infinity(&self) -> bool {
+    fn is_identity(&self) -> bool {
         bool::from(self.z.is_zero())
-    }
-
-    /// `2·self` ("dbl-2001-b", `a = −3`). Infinity stays infinity (P-256 has no point of
-    /// order 2).
-    fn double(&self) -> Jacobian {
-        let delta = self.z.square();
-        let gamma = self.y.square();
-        let beta = self.x * gamma;
-        let t = (self.x - delta) * (self.x + delta);
-        let alpha = t.double() + t;
-        let beta4 = beta.double().double();
-        let x3 = alpha.square() - beta4.double();
-        let z3 = (self.y + self.z).square() - gamma - delta;
-        let gamma2 = gamma.square().double();
-        let y3 = alpha * (beta4 - x3) - gamma2.double().double();
-        Jacobian {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
-    }
-
-    /// `self + other` for an affine `other` ("madd-2007-bl"), with the special cases.
-    fn add_affine(&self, other: &Affine) -> Jacobian {
-        if self.is_infinity() {
-            return Jacobian::from_affine(other);
-        }
-        let z1z1 = self.z.square();
-        let u2 = other.x * z1z1;
-        let s2 = other.y * self.z * z1z1;
-        let h = u2 - self.x;
-        let r = (s2 - self.y).double();
-        if bool::from(h.is_zero()) {
-            return if bool::from(r.is_zero()) {
-                Jacobian::from_affine(other).double()
-            } else {
-                Jacobian::INFINITY
-            };
-        }
-        let hh = h.square();
-        let i = hh.double().double();
-        let j = h * i;
-        let v = self.x * i;
-        let x3 = r.square() - j - v.double();
-        let y3 = r * (v - x3) - (self.y * j).double();
-        let z3 = (self.z + h).square() - z1z1 - hh;
-        Jacobian {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
     }
 }
 
-/// Converts Jacobian points (none at infinity) to affine with one field inversion
-/// (variable time: public points only).
-fn batch_to_affine(points: &[Jacobian], out: &mut [Affine]) {
+/// Converts projective points (none the identity) to affine with one field inversion
+/// (Montgomery's trick; for public points).
+fn batch_to_affine(points: &[Projective], out: &mut [Affine]) {
     assert_eq!(points.len(), out.len());
     // Forward: out[i].x holds z_0 · … · z_(i−1).
     let mut acc = Fe::ONE;
@@ -381,16 +315,13 @@ fn batch_to_affine(points: &[Jacobian], out: &mut [Affine]) {
         o.x = acc;
         acc *= point.z;
     }
-    // The constant-time inversion, although the points are public: the signing path links
-    // it anyway, and one inversion routine instead of two saves flash on devices.
     let mut inv = acc.invert();
     for (o, point) in out.iter_mut().zip(points).rev() {
         let z_inv = inv * o.x;
         inv *= point.z;
-        let z_inv2 = z_inv.square();
         *o = Affine {
-            x: point.x * z_inv2,
-            y: point.y * z_inv2 * z_inv,
+            x: point.x * z_inv,
+            y: point.y * z_inv,
         };
     }
 }
@@ -426,8 +357,8 @@ impl<const S: usize> VerifyTables<S> {
         // The bases 2^(CHAIN·t)·Q in affine form (one inversion for all but Q itself).
         let mut bases = [*q; S];
         if S > 1 {
-            let mut chain = [Jacobian::INFINITY; S];
-            let mut base = Jacobian::from_affine(q);
+            let mut chain = [Projective::IDENTITY; S];
+            let mut base = Projective::from_affine(q);
             for point in chain.iter_mut().skip(1) {
                 for _ in 0..Self::CHAIN {
                     base = base.double();
@@ -436,11 +367,11 @@ impl<const S: usize> VerifyTables<S> {
             }
             batch_to_affine(&chain[1..], &mut bases[1..]);
         }
-        // (2i + 1)·base by mixed additions of the base itself (the first one doubles): no
-        // general Jacobian addition in the build, for a few more field products.
-        let mut points = [[Jacobian::INFINITY; ODD_MULTIPLES]; S];
+        // (2i + 1)·base by mixed additions of the base itself (the complete formula doubles
+        // in the first one): no general projective addition in the build.
+        let mut points = [[Projective::IDENTITY; ODD_MULTIPLES]; S];
         for (row, base) in points.iter_mut().zip(&bases) {
-            let mut acc = Jacobian::from_affine(base);
+            let mut acc = Projective::from_affine(base);
             row[0] = acc;
             for entry in row.iter_mut().skip(1) {
                 acc = acc.add_affine(base).add_affine(base);
@@ -510,8 +441,9 @@ fn signed_entry(entries: &[Affine], index: usize, negative: bool) -> Affine {
 }
 
 /// `u1·G + u2·Q` in variable time (verification): the generator's part from the flash comb,
-/// `Q`'s by a width-5 wNAF over its tables, sharing one chain of `256/S` doublings. Returns
-/// `(X, Z²)` of the Jacobian result, or `None` for the point at infinity.
+/// `Q`'s by a width-5 wNAF over its tables, sharing one chain of `256/S` doublings, with the
+/// complete projective formulas of signing (one point representation for the whole module).
+/// Returns `(X, Z)` of the result, or `None` for the point at infinity.
 fn combination<const S: usize>(u1: &Scalar, u2: &Scalar, q: &VerifyTables<S>) -> Option<(Fe, Fe)> {
     let chain = VerifyTables::<S>::CHAIN;
     // The comb needs u1 < n/2, and splitting u2's wNAF into S parts needs u2 < 2^255 (no
@@ -521,9 +453,9 @@ fn combination<const S: usize>(u1: &Scalar, u2: &Scalar, q: &VerifyTables<S>) ->
     let negate_q = bool::from(u2.is_high());
     let q_digits = wnaf(&if negate_q { -*u2 } else { *u2 });
     debug_assert!(q_digits[256..].iter().all(|&d| d == 0));
-    let mut acc = Jacobian::INFINITY;
+    let mut acc = Projective::IDENTITY;
     for b in (0..chain).rev() {
-        if !acc.is_infinity() {
+        if !acc.is_identity() {
             acc = acc.double();
         }
         for (t, table) in q.odd.iter().enumerate() {
@@ -546,10 +478,10 @@ fn combination<const S: usize>(u1: &Scalar, u2: &Scalar, q: &VerifyTables<S>) ->
             }
         }
     }
-    if acc.is_infinity() {
+    if acc.is_identity() {
         None
     } else {
-        Some((acc.x, acc.z.square()))
+        Some((acc.x, acc.z))
     }
 }
 
@@ -568,7 +500,7 @@ pub fn verify_combination<const S: usize>(
     ];
     /// The group order `n` as a field element (`n < p`).
     const N: Fe = Fe::from_hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
-    let Some((x, zz)) = combination(u1, u2, q) else {
+    let Some((x, z)) = combination(u1, u2, q) else {
         return false;
     };
     let r_bytes = r.to_repr();
@@ -576,10 +508,10 @@ pub fn verify_combination<const S: usize>(
     let Some(r_fe) = Fe::from_bytes(&r_bytes.into()) else {
         return false;
     };
-    if r_fe * zz == x {
+    if r_fe * z == x {
         return true;
     }
-    r_bytes.as_slice() < P_MINUS_N.as_slice() && (r_fe + N) * zz == x
+    r_bytes.as_slice() < P_MINUS_N.as_slice() && (r_fe + N) * z == x
 }
 
 #[cfg(test)]

@@ -200,24 +200,25 @@ fn mul_base_matches_p256() {
     }
 }
 
-fn to_affine(p: Jacobian) -> Affine {
+fn to_affine(p: Projective) -> Affine {
     let mut out = [Affine::GENERATOR];
     batch_to_affine(&[p], &mut out);
     out[0]
 }
 
 #[test]
-fn jacobian_special_cases() {
+fn projective_special_cases() {
     let p = mul_base(&Scalar::from(5u64));
-    let jp = Jacobian::from_affine(&p);
-    let twice = to_affine(jp.add_affine(&p));
+    let pp = Projective::from_affine(&p);
+    let twice = to_affine(pp.add_affine(&p));
     assert_eq!(
         twice.to_uncompressed(),
         reference_point(&Scalar::from(10u64))
     );
-    assert!(jp.add_affine(&p.neg()).is_infinity());
-    assert!(Jacobian::INFINITY.double().is_infinity());
-    let same = to_affine(Jacobian::INFINITY.add_affine(&p));
+    assert_eq!(to_affine(pp.double()), twice);
+    assert!(pp.add_affine(&p.neg()).is_identity());
+    assert!(Projective::IDENTITY.double().is_identity());
+    let same = to_affine(Projective::IDENTITY.add_affine(&p));
     assert_eq!(same, p);
 }
 
