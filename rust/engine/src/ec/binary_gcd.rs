@@ -3,9 +3,7 @@
 //! a Cortex-M3, but variable time, so [`invert_vartime`] only takes public values and secrets
 //! go through [`invert_blinded`].
 
-use super::ecdsa::mul_mod_n;
-use p256::elliptic_curve::ff::{Field, PrimeField};
-use p256::{FieldBytes, Scalar};
+use super::Scalar;
 use subtle::ConditionallySelectable;
 use zeroize::Zeroize;
 
@@ -124,7 +122,7 @@ pub(super) fn invert_vartime(a: &Scalar) -> Scalar {
     }
     let n = from_bytes(&N_BYTES);
     // Invariants: x1·a ≡ u and x2·a ≡ v (mod n); gcd(u, v) = gcd(a, n) = 1 (n is prime).
-    let mut u = from_bytes(&a.to_repr().into());
+    let mut u = from_bytes(&a.to_bytes());
     let mut v = n;
     let mut x1: Uint = [0; LIMBS];
     x1[0] = 1;
@@ -147,7 +145,7 @@ pub(super) fn invert_vartime(a: &Scalar) -> Scalar {
         }
     }
     let inverse = if is_one(&u) { x1 } else { x2 };
-    let out = Option::from(Scalar::from_repr(FieldBytes::from(to_bytes(&inverse))));
+    let out = Scalar::from_bytes(&to_bytes(&inverse));
     u.zeroize();
     v.zeroize();
     x1.zeroize();
@@ -160,11 +158,10 @@ pub(super) fn invert_vartime(a: &Scalar) -> Scalar {
 /// `a⁻¹ = b·(a·b)⁻¹` with `b = blind mod n` (1 in the 2^-256 case that it is 0). The variable
 /// time inversion only sees `a·b`, which is uniform and independent of `a`.
 pub(super) fn invert_blinded(a: &Scalar, blind: &[u8; 32]) -> Scalar {
-    use p256::elliptic_curve::ops::Reduce;
-    let b = <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(*blind));
+    let b = Scalar::reduce_bytes(blind);
     let mut b = Scalar::conditional_select(&b, &Scalar::ONE, b.is_zero());
-    let mut blinded = mul_mod_n(a, &b);
-    let inverse = mul_mod_n(&b, &invert_vartime(&blinded));
+    let mut blinded = *a * b;
+    let inverse = b * invert_vartime(&blinded);
     b.zeroize();
     blinded.zeroize();
     inverse
@@ -173,10 +170,13 @@ pub(super) fn invert_blinded(a: &Scalar, blind: &[u8; 32]) -> Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p256::elliptic_curve::ops::Invert;
+    use p256::elliptic_curve::ff::PrimeField;
 
+    /// `p256`'s inverse of `a`.
     fn reference(a: &Scalar) -> Scalar {
-        Option::from(Invert::invert(a)).unwrap()
+        let a = p256::Scalar::from_repr(a.to_bytes().into()).unwrap();
+        let inverse: p256::Scalar = Option::from(a.invert()).unwrap();
+        Scalar::from_bytes(&inverse.to_repr().into()).unwrap()
     }
 
     #[test]
@@ -191,7 +191,7 @@ mod tests {
         ];
         let mut x = Scalar::from(0x1234_5678_9abc_def1u64);
         for _ in 0..200 {
-            x = x.square() + Scalar::from(7u64);
+            x = x * x + Scalar::from(7u64);
             values.push(x);
         }
         for (i, a) in values.iter().enumerate() {
@@ -203,7 +203,7 @@ mod tests {
             assert_eq!(invert_blinded(a, &blind), expected, "blinded {i}");
             assert_eq!(invert_blinded(a, &[0u8; 32]), expected, "zero blind {i}");
             assert_eq!(invert_blinded(a, &N_BYTES), expected, "blind n {i}");
-            assert_eq!(mul_mod_n(a, &invert_vartime(a)), Scalar::ONE);
+            assert_eq!(*a * invert_vartime(a), Scalar::ONE);
         }
         assert_eq!(invert_vartime(&Scalar::ZERO), Scalar::ZERO);
     }

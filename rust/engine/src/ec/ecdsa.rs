@@ -9,14 +9,9 @@
 //! does not ask for it).
 
 use super::inversion::{invert_public_scalar, invert_secret_scalar};
-use super::{mul_base, verify_combination, Affine, VerifyTables};
+use super::{mul_base, verify_combination, Affine, Scalar, VerifyTables};
 use crate::drbg::HmacDrbg;
 use alloc::boxed::Box;
-use p256::elliptic_curve::bigint::modular::ConstMontyForm;
-use p256::elliptic_curve::bigint::U256;
-use p256::elliptic_curve::ff::{Field, PrimeField};
-use p256::elliptic_curve::ops::Reduce;
-use p256::{FieldBytes, NonZeroScalar, Scalar};
 use zeroize::{Zeroize, Zeroizing};
 
 /// Length of a raw signature `r ‖ s`.
@@ -26,30 +21,19 @@ pub const SIGNATURE_LEN: usize = 64;
 /// reduced mod `n` (`bits2int` then a reduction, as the `ecdsa` crate does).
 fn hash_to_scalar(z: &[u8]) -> Scalar {
     let z = &z[..z.len().min(32)];
-    let mut bytes = FieldBytes::default();
+    let mut bytes = [0u8; 32];
     bytes[32 - z.len()..].copy_from_slice(z);
-    <Scalar as Reduce<FieldBytes>>::reduce(&bytes)
+    Scalar::reduce_bytes(&bytes)
 }
 
-p256::elliptic_curve::bigint::const_monty_params!(
-    GroupOrder,
-    U256,
-    "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
-    "The order `n` of the P-256 group, for Montgomery multiplication mod `n`."
-);
-
-/// `a·b mod n` in constant time, by `crypto-bigint`'s Montgomery multiplication, which the
-/// field arithmetic links anyway, rather than `Scalar`'s `*` (4 KB of flash on a device for
-/// the four products a signature or a verification takes).
-pub(super) fn mul_mod_n(a: &Scalar, b: &Scalar) -> Scalar {
-    let a = ConstMontyForm::<GroupOrder, { U256::LIMBS }>::new(&U256::from(a));
-    let b = ConstMontyForm::<GroupOrder, { U256::LIMBS }>::new(&U256::from(b));
-    <Scalar as Reduce<U256>>::reduce(&(a * b).retrieve())
+/// A scalar in `[1, n)` from 32 big-endian bytes, `None` otherwise.
+fn non_zero_scalar(bytes: &[u8; 32]) -> Option<Scalar> {
+    Scalar::from_bytes(bytes).filter(|s| !bool::from(s.is_zero()))
 }
 
 /// A P-256 private key `d` (`0 < d < n`), zeroized when dropped.
 pub struct PrivateKey {
-    d: NonZeroScalar,
+    d: Scalar,
 }
 
 impl Drop for PrivateKey {
@@ -61,13 +45,12 @@ impl Drop for PrivateKey {
 impl PrivateKey {
     /// Parses a big-endian 32-byte scalar; `None` unless `0 < d < n`.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<PrivateKey> {
-        let repr = FieldBytes::from(*bytes);
-        Option::from(NonZeroScalar::from_repr(repr)).map(|d| PrivateKey { d })
+        non_zero_scalar(bytes).map(|d| PrivateKey { d })
     }
 
     /// The big-endian 32-byte scalar.
     pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(self.d.to_repr().into())
+        Zeroizing::new(self.d.to_bytes())
     }
 
     /// The public key `d·G`, computed at each call (constant time in `d`, with the flash
@@ -89,16 +72,14 @@ impl PrivateKey {
     pub fn sign(&self, z: &[u8], ad: &[u8], blind: &[u8; 32]) -> [u8; SIGNATURE_LEN] {
         let z = hash_to_scalar(z);
         // bits2octets(h) = bits2int(h) mod n = z.
-        let mut nonces = HmacDrbg::new(&self.to_bytes()[..], &z.to_repr(), ad);
+        let mut nonces = HmacDrbg::new(&self.to_bytes()[..], &z.to_bytes(), ad);
         loop {
             let mut k_bytes = Zeroizing::new([0u8; 32]);
             // Cannot fail: 32 bytes per request, and the request limit (2^20) would take as
             // many rejected candidates, each about 2^-32 likely.
             let _ = nonces.generate(&mut k_bytes[..], &[]);
             // A candidate not in [1, n − 1] is rejected (step h.3).
-            let Some(mut k) =
-                Option::<NonZeroScalar>::from(NonZeroScalar::from_repr((*k_bytes).into()))
-            else {
+            let Some(mut k) = non_zero_scalar(&k_bytes) else {
                 continue;
             };
             let signature = sign_with_nonce(&self.d, &k, &z, blind);
@@ -115,21 +96,21 @@ impl PrivateKey {
 /// next nonce).
 fn sign_with_nonce(
     d: &Scalar,
-    k: &NonZeroScalar,
+    k: &Scalar,
     z: &Scalar,
     blind: &[u8; 32],
 ) -> Option<[u8; SIGNATURE_LEN]> {
     let point = mul_base(k);
-    let r = <Scalar as Reduce<FieldBytes>>::reduce(&point.x.to_bytes().into());
+    let r = Scalar::reduce_bytes(&point.x.to_bytes());
     let mut k_inv = invert_secret_scalar(k, blind);
-    let s = mul_mod_n(&k_inv, &(*z + mul_mod_n(&r, d)));
+    let s = k_inv * (*z + r * *d);
     k_inv.zeroize();
     if bool::from(r.is_zero() | s.is_zero()) {
         return None;
     }
     let mut out = [0u8; SIGNATURE_LEN];
-    out[..32].copy_from_slice(&r.to_repr());
-    out[32..].copy_from_slice(&s.to_repr());
+    out[..32].copy_from_slice(&r.to_bytes());
+    out[32..].copy_from_slice(&s.to_bytes());
     Some(out)
 }
 
@@ -201,16 +182,14 @@ impl PublicKey {
 
     /// Whether `signature` (`r ‖ s`) is valid for the hash `z`. Variable time (public inputs).
     pub fn verify(&self, z: &[u8], signature: &[u8; SIGNATURE_LEN]) -> bool {
-        let scalar = |b: &[u8]| -> Option<NonZeroScalar> {
-            Option::from(NonZeroScalar::from_repr(FieldBytes::try_from(b).ok()?))
-        };
+        let scalar = |b: &[u8]| non_zero_scalar(b.try_into().ok()?);
         let (Some(r), Some(s)) = (scalar(&signature[..32]), scalar(&signature[32..])) else {
             return false;
         };
         // s is public: the variable-time inversion.
         let s_inv = invert_public_scalar(&s);
-        let u1 = mul_mod_n(&hash_to_scalar(z), &s_inv);
-        let u2 = mul_mod_n(&r, &s_inv);
+        let u1 = hash_to_scalar(z) * s_inv;
+        let u2 = r * s_inv;
         verify_combination(&u1, &u2, self.tables(), &r)
     }
 }
@@ -222,6 +201,6 @@ pub(super) fn sign_with_fixed_nonce(
     z: &[u8],
 ) -> Option<[u8; SIGNATURE_LEN]> {
     let d = PrivateKey::from_bytes(d)?;
-    let k = Option::<NonZeroScalar>::from(NonZeroScalar::from_repr(FieldBytes::from(*k)))?;
+    let k = non_zero_scalar(k)?;
     sign_with_nonce(&d.d, &k, &hash_to_scalar(z), &[0x5a; 32])
 }

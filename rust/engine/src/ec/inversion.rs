@@ -10,7 +10,24 @@
 
 #[cfg(target_os = "none")]
 use super::binary_gcd::{invert_blinded, invert_vartime};
-use p256::Scalar;
+use super::Scalar;
+
+/// `x⁻¹ mod n` by `p256`'s constant-time inversion (hosts), 0 for 0.
+#[cfg(not(target_os = "none"))]
+fn invert_with_p256(x: &Scalar) -> Scalar {
+    use p256::elliptic_curve::ff::PrimeField;
+    use zeroize::Zeroize;
+    let mut x = Option::<p256::Scalar>::from(p256::Scalar::from_repr(x.to_bytes().into()))
+        .unwrap_or(p256::Scalar::ZERO);
+    let mut inverse = Option::<p256::Scalar>::from(x.invert()).unwrap_or(p256::Scalar::ZERO);
+    let mut bytes: [u8; 32] = inverse.to_repr().into();
+    // Below n: the conversion cannot fail.
+    let out = Scalar::from_bytes(&bytes).unwrap_or(Scalar::ZERO);
+    x.zeroize();
+    inverse.zeroize();
+    bytes.zeroize();
+    out
+}
 
 /// `k⁻¹ mod n` for a secret non-zero `k`, constant time with respect to `k`; `blind` (fresh
 /// random bytes) blinds the device routine.
@@ -22,7 +39,7 @@ pub(super) fn invert_secret_scalar(k: &Scalar, blind: &[u8; 32]) -> Scalar {
     }
     #[cfg(not(target_os = "none"))]
     {
-        Option::from(k.invert()).unwrap_or(Scalar::ZERO)
+        invert_with_p256(k)
     }
 }
 
@@ -34,7 +51,7 @@ pub(super) fn invert_public_scalar(s: &Scalar) -> Scalar {
     }
     #[cfg(not(target_os = "none"))]
     {
-        Option::from(s.invert()).unwrap_or(Scalar::ZERO)
+        invert_with_p256(s)
     }
 }
 
@@ -46,10 +63,10 @@ mod tests {
     fn scalar_inversions_match_p256() {
         let mut k = Scalar::from(0x0fed_cba9_8765_4321u64);
         for i in 0..50u8 {
-            let expected = Option::<Scalar>::from(k.invert()).unwrap();
-            assert_eq!(invert_secret_scalar(&k, &[i; 32]), expected);
-            assert_eq!(invert_public_scalar(&k), expected);
-            k = k.square() + Scalar::ONE;
+            let inverse = invert_secret_scalar(&k, &[i; 32]);
+            assert_eq!(inverse * k, Scalar::ONE);
+            assert_eq!(invert_public_scalar(&k), inverse);
+            k = k * k + Scalar::ONE;
         }
         assert_eq!(invert_public_scalar(&Scalar::ZERO), Scalar::ZERO);
     }

@@ -1,7 +1,7 @@
 //! P-256 point arithmetic for ECDSA signing, key generation and verification.
 //!
-//! Scalar arithmetic is the `p256` crate's ([`Scalar`]; inversions on devices are
-//! `inversion`'s). The base field [`Fe`] is the `p256` crate's on 64-bit hosts
+//! Scalars mod `n` are the engine's own ([`scalar`]; inversions are `inversion`'s). The
+//! base field [`Fe`] is the `p256` crate's on 64-bit hosts
 //! (`field_p256`) and the engine's own on 32-bit targets (`field_limb32`: on a Cortex-M3 a
 //! product takes a third of `p256`'s instructions). This module adds what `p256` 0.14 does
 //! not offer without building tables in RAM:
@@ -29,6 +29,7 @@
 mod binary_gcd;
 pub mod ecdsa;
 mod inversion;
+pub mod scalar;
 
 #[cfg(any(test, not(target_pointer_width = "64"), core_pkcs11_limb32))]
 mod field_limb32;
@@ -42,9 +43,7 @@ pub use field_limb32::Fe;
 #[cfg(all(target_pointer_width = "64", not(core_pkcs11_limb32)))]
 pub use field_p256::Fe;
 
-use p256::elliptic_curve::ff::PrimeField;
-use p256::elliptic_curve::scalar::IsHigh;
-use p256::Scalar;
+pub use scalar::Scalar;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -232,7 +231,7 @@ impl Projective {
 /// The 64 signed radix-16 digits of `k < 2^255` (little-endian, each in `[−8, 8]`), computed
 /// without branches.
 fn radix16_digits(k: &Scalar) -> [i8; 64] {
-    let bytes = Zeroizing::new(<[u8; 32]>::from(k.to_repr()));
+    let bytes = Zeroizing::new(k.to_bytes());
     let mut digits = [0i8; 64];
     let mut carry = 0u8;
     for (i, digit) in digits.iter_mut().enumerate() {
@@ -264,7 +263,7 @@ fn select(window: &[Affine; 8], digit: i8) -> (Affine, Choice) {
 /// `k·G` for a non-zero `k`, in constant time with respect to `k`, with the flash table.
 pub fn mul_base(k: &Scalar) -> Affine {
     let high = k.is_high();
-    let mut k = Scalar::conditional_select(k, &-k, high);
+    let mut k = Scalar::conditional_select(k, &-*k, high);
     let mut digits = radix16_digits(&k);
     k.zeroize();
     let mut acc = Projective::IDENTITY;
@@ -392,7 +391,7 @@ impl<const S: usize> VerifyTables<S> {
 /// Width-`WNAF_WIDTH` non-adjacent form of `k` (little-endian digits, each zero or odd in
 /// `(−2^(w−1), 2^(w−1))`). Variable time.
 fn wnaf(k: &Scalar) -> [i8; 256 + WNAF_WIDTH] {
-    let bytes = k.to_repr();
+    let bytes = k.to_bytes();
     let mut limbs = [0u64; 4];
     for (i, limb) in limbs.iter_mut().enumerate() {
         let mut b = [0u8; 8];
@@ -503,15 +502,15 @@ pub fn verify_combination<const S: usize>(
     let Some((x, z)) = combination(u1, u2, q) else {
         return false;
     };
-    let r_bytes = r.to_repr();
+    let r_bytes = r.to_bytes();
     // r < n < p, so it is a valid field element.
-    let Some(r_fe) = Fe::from_bytes(&r_bytes.into()) else {
+    let Some(r_fe) = Fe::from_bytes(&r_bytes) else {
         return false;
     };
     if r_fe * z == x {
         return true;
     }
-    r_bytes.as_slice() < P_MINUS_N.as_slice() && (r_fe + N) * z == x
+    r_bytes < P_MINUS_N && (r_fe + N) * z == x
 }
 
 #[cfg(test)]
