@@ -125,10 +125,12 @@ impl Object {
     }
 
     /// Makes an object of `kind` from generated attributes (`C_GenerateKeyPair`) and the key.
+    /// The generated values are moved in (held as [`Value`]s from the start, so secrets are
+    /// zeroized wherever they end up, and no copy or second drop routine is needed).
     pub fn generated(
         kind: ObjectKind,
         template_attrs: &[Attribute<'_>],
-        generated: &[(Ulong, Vec<u8>)],
+        generated: Vec<(Ulong, Value)>,
         key: KeyMaterial,
         mechanism: Ulong,
         max_label_len: usize,
@@ -146,7 +148,7 @@ impl Object {
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
         }
         for (k, v) in generated {
-            object.set(*k, Zeroizing::new(v.clone()));
+            object.set(k, v);
         }
         object.set(CKA_LOCAL, bool_bytes(true));
         object.set(CKA_KEY_GEN_MECHANISM, ulong_bytes(mechanism));

@@ -1094,27 +1094,30 @@ impl Token {
             t.push(Attribute::new(CKA_CLASS, class));
             t.push(Attribute::new(CKA_KEY_TYPE, &ec_type));
         }
-        let mut public_generated =
-            alloc::vec![(CKA_EC_PARAMS, params.to_vec()), (CKA_EC_POINT, point)];
+        let public_generated = alloc::vec![
+            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+            (CKA_EC_POINT, zeroize::Zeroizing::new(point)),
+        ];
         let private_generated = alloc::vec![
-            (CKA_EC_PARAMS, params.to_vec()),
-            (CKA_VALUE, signing_key.to_bytes().to_vec()),
+            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+            (
+                CKA_VALUE,
+                zeroize::Zeroizing::new(signing_key.to_bytes().to_vec()),
+            ),
         ];
         let max_label = self.config.max_label_len;
         let public = Object::generated(
             ObjectKind::EcPublicKey,
             &pub_template,
-            &public_generated,
+            public_generated,
             KeyMaterial::EcPublic(Box::new(verifying_key)),
             CKM_EC_KEY_PAIR_GEN,
             max_label,
         )?;
-        public_generated.clear();
-        let private_generated = zeroize::Zeroizing::new(private_generated);
         let private = Object::generated(
             ObjectKind::EcPrivateKey,
             &priv_template,
-            &private_generated,
+            private_generated,
             KeyMaterial::EcPrivate(Box::new(signing_key)),
             CKM_EC_KEY_PAIR_GEN,
             max_label,
