@@ -104,38 +104,37 @@ impl Token {
         entropy.fill(&mut seed[..]).map_err(|_| CKR_DEVICE_ERROR)?;
         let mut drbg = BufferedDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
 
-        let mut records: Vec<(u32, zeroize::Zeroizing<Vec<u8>>)> = Vec::new();
-        store
-            .load(&mut |id, bytes| records.push((id, zeroize::Zeroizing::new(bytes.to_vec()))))
-            .map_err(store_error)?;
-
+        // Each record is decoded as the store visits it: no copy of every record is held
+        // at once (less RAM at start-up, and no vector of records to build and drop).
         let mut state = None;
         let mut objects = VecMap::new();
         let mut next_object: Ulong = 1;
         let mut next_store_id: u32 = 1;
         let mut damaged_records = 0;
-        for (id, bytes) in records {
-            if id == TOKEN_STATE_ID {
-                match TokenState::decode(&bytes) {
-                    Some(s) => state = Some(s),
+        store
+            .load(&mut |id, bytes| {
+                if id == TOKEN_STATE_ID {
+                    match TokenState::decode(bytes) {
+                        Some(s) => state = Some(s),
+                        None => damaged_records += 1,
+                    }
+                    return;
+                }
+                next_store_id = next_store_id.max(id.saturating_add(1));
+                let restored = crate::record::decode_object(bytes)
+                    .ok()
+                    .and_then(|attrs| Object::restore(attrs).ok())
+                    .filter(|o| o.is_token());
+                match restored {
+                    Some(mut object) => {
+                        object.store_id = Some(id);
+                        objects.insert(next_object, object);
+                        next_object += 1;
+                    }
                     None => damaged_records += 1,
                 }
-                continue;
-            }
-            next_store_id = next_store_id.max(id.saturating_add(1));
-            let restored = crate::record::decode_object(&bytes)
-                .ok()
-                .and_then(|attrs| Object::restore(attrs).ok())
-                .filter(|o| o.is_token());
-            match restored {
-                Some(mut object) => {
-                    object.store_id = Some(id);
-                    objects.insert(next_object, object);
-                    next_object += 1;
-                }
-                None => damaged_records += 1,
-            }
-        }
+            })
+            .map_err(store_error)?;
         let fresh = state.is_none();
         let state = match state {
             Some(s) => s,
