@@ -61,15 +61,6 @@ pub(crate) struct Info {
     pub(crate) is_dir: bool,
 }
 
-/// One entry of a directory.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct DirEntry {
-    /// The name, without the directory.
-    pub(crate) name: Vec<u8>,
-    /// A regular file (else a directory).
-    pub(crate) is_file: bool,
-}
-
 /// Longest path the wrapper passes to littlefs (the store's paths are 13 bytes).
 const PATH_MAX: usize = 64;
 
@@ -531,33 +522,37 @@ impl<D: BlockDevice> Lfs<D> {
         }
     }
 
-    /// Lists `path`'s entries (without `.` and `..`).
-    pub(crate) fn read_dir(&mut self, path: &[u8]) -> Result<Vec<DirEntry>, LfsError> {
+    /// Calls `visit(name, is_file)` for each of `path`'s entries (without `.` and `..`;
+    /// `is_file`: a regular file, else a directory). The visitor runs while the directory is
+    /// open, so it must not call littlefs itself. A callback rather than a list of entries:
+    /// the one caller keeps only record ids, so no name is copied or allocated.
+    pub(crate) fn read_dir(
+        &mut self,
+        path: &[u8],
+        visit: &mut dyn FnMut(&[u8], bool),
+    ) -> Result<(), LfsError> {
         self.require_mounted()?;
         let path = c_path(path)?;
         let lfs = self.lfs();
         let dir = self.dir();
         // SAFETY: mounted `lfs`; `dir` lives in `Inner`; no other directory is open in it.
         check(unsafe { ll::lfs_dir_open(lfs, dir, path.as_ptr() as *const c_char) })?;
-        let mut entries = Vec::new();
         let result = loop {
             let mut info = ll::lfs_info::default();
             // SAFETY: the directory is open; `info` is a valid local.
             match check(unsafe { ll::lfs_dir_read(lfs, dir, &mut info) }) {
                 Ok(0) => break Ok(()),
                 Ok(_) => {
-                    // littlefs NUL-terminates the name inside the array.
-                    let name: Vec<u8> = info
-                        .name
-                        .iter()
-                        .take_while(|&&c| c != 0)
-                        .map(|&c| c.to_ne_bytes()[0])
-                        .collect();
+                    // littlefs NUL-terminates the name inside the array; `c_char` is `i8` or
+                    // `u8` by target, the same bytes either way.
+                    let len = info.name.iter().take_while(|&&c| c != 0).count();
+                    // SAFETY: `info.name` is an array of `len` or more one-byte `c_char`s,
+                    // valid for reads as bytes for as long as `info` lives.
+                    let name = unsafe {
+                        core::slice::from_raw_parts(info.name.as_ptr().cast::<u8>(), len)
+                    };
                     if name != b"." && name != b".." {
-                        entries.push(DirEntry {
-                            name,
-                            is_file: u32::from(info.type_) == ll::lfs_type_LFS_TYPE_REG,
-                        });
+                        visit(name, u32::from(info.type_) == ll::lfs_type_LFS_TYPE_REG);
                     }
                 }
                 Err(e) => break Err(e),
@@ -565,7 +560,7 @@ impl<D: BlockDevice> Lfs<D> {
         };
         // SAFETY: the directory is open in this slot; closing only unlinks it.
         unsafe { ll::lfs_dir_close(lfs, dir) };
-        result.map(|()| entries)
+        result
     }
 
     /// `lfs_fs_size`: blocks in use (a best effort: shared blocks may be counted twice).

@@ -314,14 +314,16 @@ impl<D: BlockDevice + Send> ObjectStore for LittlefsStore<D> {
     /// than [`MAX_RECORD_LEN`], is visited with no bytes (the engine counts it as damaged);
     /// a device error fails the load.
     fn load(&mut self, visit: &mut dyn FnMut(u32, &[u8])) -> Result<(), StoreError> {
-        let entries = self
-            .fs
-            .read_dir(DIRECTORY.as_bytes())
+        // The ids first, then the files: no file is opened while the directory is.
+        let mut ids = alloc::vec::Vec::new();
+        self.fs
+            .read_dir(DIRECTORY.as_bytes(), &mut |name, is_file| {
+                if let Some(id) = parse_record_name(name).filter(|_| is_file) {
+                    ids.push(id);
+                }
+            })
             .map_err(store_error)?;
-        for entry in entries {
-            let Some(id) = parse_record_name(&entry.name).filter(|_| entry.is_file) else {
-                continue;
-            };
+        for id in ids {
             match self.fs.read_file(&record_path(id), MAX_RECORD_LEN) {
                 Ok(bytes) => visit(id, &Zeroizing::new(bytes)),
                 Err(LfsError::CORRUPT) | Err(LfsError::FBIG) => visit(id, &[]),
