@@ -330,11 +330,7 @@ impl Token {
                 CKR_SESSION_READ_ONLY
             });
         }
-        check_pin_len(&self.config, pin)?;
-        let salt = self.random_salt()?;
-        self.state.user_pin = Some(crate::pin::PinHash::new(pin, salt));
-        self.state.user_failures = 0;
-        self.save_state()
+        self.replace_pin(false, pin)
     }
 
     /// `C_SetPIN`: changes the PIN of the logged-in user (the user's if nobody is logged in).
@@ -342,7 +338,8 @@ impl Token {
         if !self.session(session)?.read_write {
             return Err(CKR_SESSION_READ_ONLY);
         }
-        if self.login == Some(CKU_SO) {
+        let so = self.login == Some(CKU_SO);
+        if so {
             if !self
                 .state
                 .so_pin
@@ -351,15 +348,26 @@ impl Token {
             {
                 return Err(CKR_PIN_INCORRECT);
             }
-            check_pin_len(&self.config, new_pin)?;
-            let salt = self.random_salt()?;
-            self.state.so_pin = Some(crate::pin::PinHash::new(new_pin, salt));
-            return self.save_state();
+        } else {
+            // Leaves the failure count at 0 when the PIN is right.
+            self.check_user_pin(old_pin)?;
         }
-        self.check_user_pin(old_pin)?;
-        check_pin_len(&self.config, new_pin)?;
+        self.replace_pin(so, new_pin)
+    }
+
+    /// Sets the SO PIN (`so`) or the user PIN to `pin` after the configured length check, with
+    /// a fresh salt, and stores the state; a new user PIN starts with no failed tries. One
+    /// copy for `C_InitPIN` and both cases of `C_SetPIN`.
+    fn replace_pin(&mut self, so: bool, pin: &[u8]) -> CkResult<()> {
+        check_pin_len(&self.config, pin)?;
         let salt = self.random_salt()?;
-        self.state.user_pin = Some(crate::pin::PinHash::new(new_pin, salt));
+        let hash = Some(crate::pin::PinHash::new(pin, salt));
+        if so {
+            self.state.so_pin = hash;
+        } else {
+            self.state.user_pin = hash;
+            self.state.user_failures = 0;
+        }
         self.save_state()
     }
 
