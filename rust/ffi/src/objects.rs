@@ -19,7 +19,7 @@ pub unsafe extern "C" fn C_CreateObject(
     ulCount: CK_ULONG,
     phObject: *mut CK_OBJECT_HANDLE,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(phObject)?;
         // SAFETY: forwarded from the caller.
         let template = unsafe { args::template(pTemplate, ulCount)? };
@@ -39,7 +39,7 @@ pub unsafe extern "C" fn C_DestroyObject(
     hSession: CK_SESSION_HANDLE,
     hObject: CK_OBJECT_HANDLE,
 ) -> CK_RV {
-    guard::with_token(|token| token.destroy_object(hSession, hObject))
+    guard::with_token(move |token| token.destroy_object(hSession, hObject))
 }
 
 /// `C_GetObjectSize`.
@@ -52,7 +52,7 @@ pub unsafe extern "C" fn C_GetObjectSize(
     hObject: CK_OBJECT_HANDLE,
     pulSize: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(pulSize)?;
         let size = token.object_size(hSession, hObject)?;
         // SAFETY: non-NULL and writable (caller).
@@ -84,7 +84,7 @@ pub unsafe extern "C" fn C_GetAttributeValue(
     pTemplate: *mut CK_ATTRIBUTE,
     ulCount: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let mut entries = unsafe { args::template_entries(pTemplate, ulCount)? };
         // The length of an entry's value buffer (0 for NULL: a length query).
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn C_SetAttributeValue(
     pTemplate: *mut CK_ATTRIBUTE,
     ulCount: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let template = unsafe { args::template(pTemplate, ulCount)? };
         token.set_attribute_values(hSession, hObject, &template)
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn C_FindObjectsInit(
     pTemplate: *mut CK_ATTRIBUTE,
     ulCount: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let template = unsafe { args::template(pTemplate, ulCount)? };
         token.find_objects_init(hSession, &template)
@@ -194,7 +194,7 @@ pub unsafe extern "C" fn C_FindObjects(
     ulMaxObjectCount: CK_ULONG,
     pulObjectCount: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(pulObjectCount)?;
         let max = args::to_usize(ulMaxObjectCount)?;
         if max > 0 {
@@ -221,5 +221,5 @@ pub unsafe extern "C" fn C_FindObjects(
 /// None beyond the C signature.
 #[no_mangle]
 pub unsafe extern "C" fn C_FindObjectsFinal(hSession: CK_SESSION_HANDLE) -> CK_RV {
-    guard::with_token(|token| token.find_objects_final(hSession))
+    guard::with_token(move |token| token.find_objects_final(hSession))
 }
