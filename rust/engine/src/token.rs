@@ -417,7 +417,7 @@ impl Token {
         self.sessions
             .remove(&session)
             .ok_or(CKR_SESSION_HANDLE_INVALID)?;
-        self.objects.retain(|_, o| o.owner != Some(session));
+        self.destroy_session_objects(Some(session), false);
         if self.sessions.is_empty() {
             self.login = None;
         }
@@ -427,8 +427,18 @@ impl Token {
     /// `C_CloseAllSessions`.
     pub fn close_all_sessions(&mut self) {
         self.sessions.clear();
-        self.objects.retain(|_, o| o.owner.is_none());
+        self.destroy_session_objects(None, false);
         self.login = None;
+    }
+
+    /// Destroys the session objects of `session` (of every session when `None`), only the
+    /// private ones when `private_only`. One copy of the loop for `C_CloseSession`,
+    /// `C_CloseAllSessions` and `C_Logout`.
+    fn destroy_session_objects(&mut self, session: Option<Ulong>, private_only: bool) {
+        self.objects.retain(|_, o| {
+            let owned = o.owner.is_some() && (session.is_none() || o.owner == session);
+            !(owned && (!private_only || o.is_private()))
+        });
     }
 
     /// `C_GetSessionInfo`.
@@ -477,8 +487,7 @@ impl Token {
         if self.login.take().is_none() {
             return Err(CKR_USER_NOT_LOGGED_IN);
         }
-        self.objects
-            .retain(|_, o| o.owner.is_none() || !o.is_private());
+        self.destroy_session_objects(None, true);
         let private: Vec<Ulong> = self
             .objects
             .iter()
