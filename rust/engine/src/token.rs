@@ -488,18 +488,19 @@ impl Token {
             return Err(CKR_USER_NOT_LOGGED_IN);
         }
         self.destroy_session_objects(None, true);
-        let private: Vec<Ulong> = self
-            .objects
-            .iter()
-            .filter(|(_, o)| o.is_private())
-            .map(|(h, _)| *h)
-            .collect();
-        for old in private {
-            if let Some(object) = self.objects.remove(&old) {
-                self.objects.insert(self.next_object, object);
-                self.next_object += 1;
-            }
-        }
+        let Token {
+            objects,
+            next_object,
+            ..
+        } = self;
+        objects.rekey(
+            |o| o.is_private(),
+            || {
+                let handle = *next_object;
+                *next_object += 1;
+                handle
+            },
+        );
         Ok(())
     }
 

@@ -80,6 +80,25 @@ impl<K: Ord + Copy, V> VecMap<K, V> {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
+    /// Gives the entries for which `pick` is true new keys from `next_key`, in key order. The
+    /// new keys must be larger than every key in the map (the token's handles only grow), so
+    /// those entries move to the end in the same order, their values staying in their boxes.
+    pub fn rekey(&mut self, mut pick: impl FnMut(&V) -> bool, mut next_key: impl FnMut() -> K) {
+        let mut i = 0;
+        let mut unvisited = self.entries.len();
+        while i < unvisited {
+            if pick(&self.entries[i].1) {
+                let (_, value) = self.entries.remove(i);
+                let key = next_key();
+                debug_assert!(self.entries.last().is_none_or(|(k, _)| *k < key));
+                self.entries.push((key, value));
+                unvisited -= 1;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
     /// Removes every entry.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -129,6 +148,16 @@ mod tests {
             *k != 5
         });
         assert_eq!(pairs(&m), vec![(1, 11), (9, 92)]);
+        m.insert(4, 40);
+        let mut next = 10;
+        m.rekey(
+            |v| *v != 40,
+            || {
+                next += 1;
+                next
+            },
+        );
+        assert_eq!(pairs(&m), vec![(4, 40), (11, 11), (12, 92)]);
         m.clear();
         assert!(m.is_empty());
         assert_eq!(m.remove(&1), None);
