@@ -303,9 +303,14 @@ impl Token {
         } else {
             check_pin_len(&self.config, pin)?;
         }
-        let token_objects: Vec<(Ulong, Option<u32>)> =
-            self.objects.iter().map(|(h, o)| (*h, o.store_id)).collect();
-        for (handle, store_id) in token_objects {
+        // Every object goes, in handle order (with no session open, all are token objects);
+        // a store error stops here, the objects before it gone. Taking the first one each
+        // time needs no list of handles.
+        loop {
+            let first = self.objects.iter().next().map(|(h, o)| (*h, o.store_id));
+            let Some((handle, store_id)) = first else {
+                break;
+            };
             if let Some(id) = store_id {
                 self.store.remove(id).map_err(store_error)?;
             }
