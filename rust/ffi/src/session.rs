@@ -85,7 +85,7 @@ pub unsafe extern "C" fn C_GetOperationState(
     pulOperationStateLen: *mut CK_ULONG,
 ) -> CK_RV {
     let _ = (hSession, pOperationState, pulOperationStateLen);
-    guard::with_token(move |_| Err(CKR_FUNCTION_NOT_SUPPORTED))
+    crate::unsupported::refuse(CKR_FUNCTION_NOT_SUPPORTED)
 }
 
 /// `C_SetOperationState`: not supported.
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn C_SetOperationState(
         hEncryptionKey,
         hAuthenticationKey,
     );
-    guard::with_token(move |_| Err(CKR_FUNCTION_NOT_SUPPORTED))
+    crate::unsupported::refuse(CKR_FUNCTION_NOT_SUPPORTED)
 }
 
 /// `C_Login` as `userType` (`CKU_SO`, `CKU_USER`, `CKU_CONTEXT_SPECIFIC`).

@@ -243,5 +243,5 @@ pub unsafe extern "C" fn C_WaitForSlotEvent(
     pReserved: CK_VOID_PTR,
 ) -> CK_RV {
     let _ = (flags, pSlot, pReserved);
-    guard::with_token(move |_| Err(CKR_FUNCTION_NOT_SUPPORTED))
+    crate::unsupported::refuse(CKR_FUNCTION_NOT_SUPPORTED)
 }
