@@ -667,12 +667,14 @@ impl Token {
         if self.session(session)?.find.is_some() {
             return Err(CKR_OPERATION_ACTIVE);
         }
-        let results: Vec<Ulong> = self
-            .objects
-            .iter()
-            .filter(|(_, o)| self.visible(o) && o.matches(template))
-            .map(|(h, _)| *h)
-            .collect();
+        // A plain loop: collecting a filtered iterator links its own copy of Vec's
+        // from-iterator code for this one call.
+        let mut results: Vec<Ulong> = Vec::new();
+        for (h, o) in self.objects.iter() {
+            if self.visible(o) && o.matches(template) {
+                results.push(*h);
+            }
+        }
         self.session_mut(session)?.find = Some(FindOp { results, next: 0 });
         Ok(())
     }
