@@ -164,10 +164,10 @@ impl Object {
 
     /// Rebuilds an object from attributes read back from the store.
     pub fn restore(attributes: Vec<(Ulong, Value)>) -> CkResult<Object> {
-        let as_template: Vec<Attribute<'_>> = attributes
-            .iter()
-            .map(|(k, v)| Attribute::new(*k, v))
-            .collect();
+        let mut as_template: Vec<Attribute<'_>> = Vec::with_capacity(attributes.len());
+        for (k, v) in &attributes {
+            as_template.push(Attribute::new(*k, v));
+        }
         let kind = kind_of_template(&as_template, None)?;
         for a in &as_template {
             let rule = kind.rule(a.kind).ok_or(CKR_ATTRIBUTE_TYPE_INVALID)?;

@@ -139,6 +139,13 @@ fn le_u32(b: &[u8]) -> u32 {
 /// Decodes a record into its kind and `(tag, value)` entries, values of `Ulong` kinds
 /// converted to native `CK_ULONG`s.
 pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordError> {
+    decode_tags(bytes)
+}
+
+/// [`decode`] with the tags as `T`: object records decode straight to `CK_ULONG` attribute
+/// types, with no second pass converting the tags (where `CK_ULONG` is 32 bits, as on the
+/// device, both uses are one compiled function).
+fn decode_tags<T: From<u32>>(bytes: &[u8]) -> Result<(RecordKind, Vec<(T, Value)>), RecordError> {
     if bytes.len() < HEADER_LEN + 4 {
         return Err(RecordError::Truncated);
     }
@@ -184,7 +191,7 @@ pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordErr
             }
             _ => return Err(RecordError::Malformed),
         };
-        entries.push((tag, value));
+        entries.push((T::from(tag), value));
     }
     if !input.is_empty() {
         return Err(RecordError::Malformed);
@@ -200,20 +207,18 @@ fn attribute_tag(kind: Ulong) -> u32 {
 
 /// Encodes an object's attributes as an object record.
 pub fn encode_object(attributes: &[(Ulong, Value)]) -> Zeroizing<Vec<u8>> {
-    let entries: Vec<(u32, ValueKind, &[u8])> = attributes
-        .iter()
-        .map(|(k, v)| (attribute_tag(*k), value_kind(*k), v.as_slice()))
-        .collect();
+    // A loop rather than collecting a mapped iterator (less code on a device).
+    let mut entries: Vec<(u32, ValueKind, &[u8])> = Vec::with_capacity(attributes.len());
+    for (k, v) in attributes {
+        entries.push((attribute_tag(*k), value_kind(*k), v.as_slice()));
+    }
     encode(RecordKind::Object, &entries)
 }
 
 /// Decodes an object record into attributes (for [`crate::object::Object::restore`]).
 pub fn decode_object(bytes: &[u8]) -> Result<Vec<(Ulong, Value)>, RecordError> {
-    match decode(bytes)? {
-        (RecordKind::Object, entries) => Ok(entries
-            .into_iter()
-            .map(|(tag, v)| (tag as Ulong, v))
-            .collect()),
+    match decode_tags::<Ulong>(bytes)? {
+        (RecordKind::Object, attributes) => Ok(attributes),
         _ => Err(RecordError::Malformed),
     }
 }
