@@ -107,14 +107,13 @@ impl TokenState {
         let serial: [u8; 8] = get(TAG_SERIAL)?.try_into().ok()?;
         let flags: [u8; 1] = get(TAG_FLAGS)?.try_into().ok()?;
         let failures: [u8; 4] = get(TAG_USER_FAILURES)?.try_into().ok()?;
-        let so_pin = match get(TAG_SO_PIN) {
-            Some(b) => Some(PinHash::from_bytes(b)?),
-            None => None,
+        // An absent PIN hash is `None`, a malformed one fails the decode.
+        let pin = |tag: u32| match get(tag) {
+            Some(b) => PinHash::from_bytes(b).map(Some),
+            None => Some(None),
         };
-        let user_pin = match get(TAG_USER_PIN) {
-            Some(b) => Some(PinHash::from_bytes(b)?),
-            None => None,
-        };
+        let so_pin = pin(TAG_SO_PIN)?;
+        let user_pin = pin(TAG_USER_PIN)?;
         Some(TokenState {
             label,
             serial,
