@@ -30,7 +30,7 @@ use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 use littlefs2_sys as ll;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 /// A littlefs error code (negative `LFS_ERR_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -461,8 +461,13 @@ impl<D: BlockDevice> Lfs<D> {
         result.and(closed.map(|_| ()))
     }
 
-    /// Reads the whole of `path`; [`LfsError::FBIG`] if it is longer than `max_len`.
-    pub(crate) fn read_file(&mut self, path: &[u8], max_len: usize) -> Result<Vec<u8>, LfsError> {
+    /// Reads the whole of `path`; [`LfsError::FBIG`] if it is longer than `max_len`. The
+    /// bytes are wiped when dropped, on every path (they may be a secret record).
+    pub(crate) fn read_file(
+        &mut self,
+        path: &[u8],
+        max_len: usize,
+    ) -> Result<Zeroizing<Vec<u8>>, LfsError> {
         self.require_mounted()?;
         let path = c_path(path)?;
         let lfs = self.lfs();
@@ -483,7 +488,7 @@ impl<D: BlockDevice> Lfs<D> {
             if size > max_len {
                 return Err(LfsError::FBIG);
             }
-            let mut out = vec![0u8; size];
+            let mut out = Zeroizing::new(vec![0u8; size]);
             let mut done = 0;
             while done < size {
                 // SAFETY: the file is open; `out[done..]` is valid for the writable length given.
@@ -494,32 +499,21 @@ impl<D: BlockDevice> Lfs<D> {
                         out[done..].as_mut_ptr() as *mut c_void,
                         (size - done) as u32,
                     )
-                });
-                match n {
-                    Ok(n) if n > 0 => done += n as usize,
-                    Ok(_) => {
-                        out.zeroize();
-                        return Err(LfsError::CORRUPT);
-                    }
-                    Err(e) => {
-                        out.zeroize();
-                        return Err(e);
-                    }
+                })?;
+                if n == 0 {
+                    return Err(LfsError::CORRUPT);
                 }
+                done += n as usize;
             }
             Ok(out)
         })();
         // SAFETY: the file is open in this slot; a read-only close writes nothing.
         let closed = check(unsafe { ll::lfs_file_close(lfs, file) });
         self.wipe_file_buffer();
-        match (result, closed) {
-            (Ok(out), Ok(_)) => Ok(out),
-            (Ok(mut out), Err(e)) => {
-                out.zeroize();
-                Err(e)
-            }
-            (Err(e), _) => Err(e),
-        }
+        // A failed close fails the read (the bytes read are wiped as they drop).
+        let out = result?;
+        closed?;
+        Ok(out)
     }
 
     /// Calls `visit(name, is_file)` for each of `path`'s entries (without `.` and `..`;
