@@ -267,9 +267,12 @@ impl<D: BlockDevice> LittlefsStore<D> {
     /// documentation for why this is atomic).
     fn write_atomically(&mut self, path: &[u8], contents: &[u8]) -> Result<(), LfsError> {
         // A temporary file left by a power cut (or a failed save) is dropped first, so its
-        // blocks are free for this one.
-        if self.fs.stat(TEMP_PATH)?.is_some() {
-            self.fs.remove(TEMP_PATH)?;
+        // blocks are free for this one. Removed directly, absent being fine: littlefs writes
+        // nothing for an absent file (the consistency pass its remove runs first is one the
+        // open for writing below runs anyway), and no stat first means less code.
+        match self.fs.remove(TEMP_PATH) {
+            Ok(()) | Err(LfsError::NOENT) => {}
+            Err(e) => return Err(e),
         }
         self.fs.write_file(TEMP_PATH, contents)?;
         self.fs.rename(TEMP_PATH, path)
