@@ -1108,16 +1108,8 @@ impl Token {
         let ec_type = CKK_EC.to_ne_bytes();
         let public_class = CKO_PUBLIC_KEY.to_ne_bytes();
         let private_class = CKO_PRIVATE_KEY.to_ne_bytes();
-        let mut pub_template: Vec<Attribute<'_>> = public_template.to_vec();
-        let mut priv_template: Vec<Attribute<'_>> = private_template.to_vec();
-        for (t, class) in [
-            (&mut pub_template, &public_class[..]),
-            (&mut priv_template, &private_class[..]),
-        ] {
-            t.retain(|a| a.kind != CKA_CLASS && a.kind != CKA_KEY_TYPE && a.kind != CKA_EC_PARAMS);
-            t.push(Attribute::new(CKA_CLASS, class));
-            t.push(Attribute::new(CKA_KEY_TYPE, &ec_type));
-        }
+        let pub_template = key_template(public_template, &public_class, &ec_type);
+        let priv_template = key_template(private_template, &private_class, &ec_type);
         let public_generated = alloc::vec![
             (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
             (CKA_EC_POINT, zeroize::Zeroizing::new(point)),
@@ -1166,6 +1158,26 @@ impl Token {
         self.session(session)?;
         self.rng().fill(out).map_err(|_| CKR_DEVICE_ERROR)
     }
+}
+
+/// A generated key's template: the caller's `given` one without the attributes the token
+/// sets (class, key type, EC parameters), then `class` and `key_type`. One pass (no copy that
+/// is filtered afterwards).
+#[cfg(feature = "ecdsa")]
+fn key_template<'a>(
+    given: &[Attribute<'a>],
+    class: &'a [u8],
+    key_type: &'a [u8],
+) -> Vec<Attribute<'a>> {
+    let mut t = Vec::with_capacity(given.len() + 2);
+    for a in given {
+        if !matches!(a.kind, CKA_CLASS | CKA_KEY_TYPE | CKA_EC_PARAMS) {
+            t.push(*a);
+        }
+    }
+    t.push(Attribute::new(CKA_CLASS, class));
+    t.push(Attribute::new(CKA_KEY_TYPE, key_type));
+    t
 }
 
 /// Library version as (major, minor) from the crate version (the workspace's, shared by
