@@ -113,12 +113,7 @@ impl Object {
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
         }
         if kind.key_type().is_some() {
-            object.set(CKA_LOCAL, bool_bytes(false));
-            object.set(CKA_KEY_GEN_MECHANISM, ulong_bytes(CKM_INVALID_MECHANISM));
-        }
-        if kind.is_private_key() {
-            object.set(CKA_ALWAYS_SENSITIVE, bool_bytes(false));
-            object.set(CKA_NEVER_EXTRACTABLE, bool_bytes(false));
+            object.set_origin(None);
         }
         object.complete()?;
         Ok(object)
@@ -150,16 +145,28 @@ impl Object {
         for (k, v) in generated {
             object.set(k, v);
         }
-        object.set(CKA_LOCAL, bool_bytes(true));
-        object.set(CKA_KEY_GEN_MECHANISM, ulong_bytes(mechanism));
-        if kind.is_private_key() {
-            let sensitive = object.bool_attr(CKA_SENSITIVE);
-            let extractable = object.bool_attr(CKA_EXTRACTABLE);
-            object.set(CKA_ALWAYS_SENSITIVE, bool_bytes(sensitive));
-            object.set(CKA_NEVER_EXTRACTABLE, bool_bytes(!extractable));
-        }
+        object.set_origin(Some(mechanism));
         object.key = Some(key);
         Ok(object)
+    }
+
+    /// Sets the attributes a key's origin decides: `CKA_LOCAL`, `CKA_KEY_GEN_MECHANISM` and, for
+    /// private keys, `CKA_ALWAYS_SENSITIVE` and `CKA_NEVER_EXTRACTABLE`. `mechanism` is the
+    /// generation mechanism of a generated key, `None` for an imported one (not local, no
+    /// mechanism, never "always sensitive" nor "never extractable"). One copy for both ways.
+    fn set_origin(&mut self, mechanism: Option<Ulong>) {
+        self.set(CKA_LOCAL, bool_bytes(mechanism.is_some()));
+        self.set(
+            CKA_KEY_GEN_MECHANISM,
+            ulong_bytes(mechanism.unwrap_or(CKM_INVALID_MECHANISM)),
+        );
+        if self.kind.is_private_key() {
+            let generated = mechanism.is_some();
+            let sensitive = generated && self.bool_attr(CKA_SENSITIVE);
+            let never_extractable = generated && !self.bool_attr(CKA_EXTRACTABLE);
+            self.set(CKA_ALWAYS_SENSITIVE, bool_bytes(sensitive));
+            self.set(CKA_NEVER_EXTRACTABLE, bool_bytes(never_extractable));
+        }
     }
 
     /// Rebuilds an object from attributes read back from the store.
