@@ -419,9 +419,9 @@ impl Token {
 
     /// `C_CloseSession`: destroys the session's objects; closing the last session logs out.
     pub fn close_session(&mut self, session: Ulong) -> CkResult<()> {
-        self.sessions
-            .remove(&session)
-            .ok_or(CKR_SESSION_HANDLE_INVALID)?;
+        if !self.sessions.remove(&session) {
+            return Err(CKR_SESSION_HANDLE_INVALID);
+        }
         self.destroy_session_objects(Some(session), false);
         if self.sessions.is_empty() {
             self.login = None;

@@ -69,10 +69,16 @@ impl<K: Ord + Copy, V> VecMap<K, V> {
         }
     }
 
-    /// Removes `key`; returns its value.
-    pub fn remove(&mut self, key: &K) -> Option<V> {
-        let i = self.position(key).ok()?;
-        Some(*self.entries.remove(i).1)
+    /// Removes `key`; returns whether it was there. The value is dropped where it is, in its
+    /// box: not moved out (which would leave a copy on the stack and take code to make one).
+    pub fn remove(&mut self, key: &K) -> bool {
+        match self.position(key) {
+            Ok(i) => {
+                self.entries.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Keeps only the entries for which `keep` returns true (in key order).
@@ -140,8 +146,10 @@ mod tests {
         *m.get_mut(&9).unwrap() += 1;
         assert_eq!(m.get(&9), Some(&91));
         assert!(m.get_mut(&2).is_none());
-        assert_eq!(m.remove(&3), Some(30));
-        assert_eq!(m.remove(&3), None);
+        assert_eq!(m.get(&3), Some(&30));
+        assert!(m.remove(&3));
+        assert!(!m.remove(&3));
+        assert_eq!(m.get(&3), None);
         assert_eq!(m.values().copied().collect::<Vec<_>>(), vec![10, 55, 91]);
         m.retain(|k, v| {
             *v += 1;
@@ -160,7 +168,7 @@ mod tests {
         assert_eq!(pairs(&m), vec![(4, 40), (11, 11), (12, 92)]);
         m.clear();
         assert!(m.is_empty());
-        assert_eq!(m.remove(&1), None);
+        assert!(!m.remove(&1));
     }
 
     #[test]
@@ -173,7 +181,11 @@ mod tests {
             let key = (x >> 16) % 64;
             match (x >> 8) % 4 {
                 0 | 1 => assert_eq!(m.insert(key, x), reference.insert(key, x)),
-                2 => assert_eq!(m.remove(&key), reference.remove(&key)),
+                2 => {
+                    let removed = reference.remove(&key);
+                    assert_eq!(m.get(&key), removed.as_ref());
+                    assert_eq!(m.remove(&key), removed.is_some());
+                }
                 _ => assert_eq!(m.get(&key), reference.get(&key)),
             }
             assert_eq!(m.len(), reference.len());
