@@ -58,13 +58,17 @@ impl<K: Ord + Copy, V> VecMap<K, V> {
         Some(&mut self.entries[i].1)
     }
 
-    /// Sets the value of `key`; returns the value it replaced.
-    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+    /// Sets the value of `key`; returns whether it replaced one. A replaced value is dropped in
+    /// its box and the new one takes its place there (nothing is moved out to be returned).
+    pub fn insert(&mut self, key: K, value: V) -> bool {
         match self.position(&key) {
-            Ok(i) => Some(*core::mem::replace(&mut self.entries[i].1, Box::new(value))),
+            Ok(i) => {
+                *self.entries[i].1 = value;
+                true
+            }
             Err(i) => {
                 self.entries.insert(i, (key, Box::new(value)));
-                None
+                false
             }
         }
     }
@@ -134,11 +138,12 @@ mod tests {
     fn behaves_like_an_ordered_map() {
         let mut m = VecMap::new();
         assert!(m.is_empty());
-        assert_eq!(m.insert(5, 50), None);
-        assert_eq!(m.insert(1, 10), None);
-        assert_eq!(m.insert(9, 90), None);
-        assert_eq!(m.insert(3, 30), None);
-        assert_eq!(m.insert(5, 55), Some(50));
+        assert!(!m.insert(5, 50));
+        assert!(!m.insert(1, 10));
+        assert!(!m.insert(9, 90));
+        assert!(!m.insert(3, 30));
+        assert_eq!(m.get(&5), Some(&50));
+        assert!(m.insert(5, 55));
         assert_eq!(pairs(&m), vec![(1, 10), (3, 30), (5, 55), (9, 90)]);
         assert_eq!(m.len(), 4);
         assert_eq!(m.get(&3), Some(&30));
@@ -180,7 +185,11 @@ mod tests {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
             let key = (x >> 16) % 64;
             match (x >> 8) % 4 {
-                0 | 1 => assert_eq!(m.insert(key, x), reference.insert(key, x)),
+                0 | 1 => {
+                    assert_eq!(m.get(&key), reference.get(&key));
+                    let replaced = reference.insert(key, x).is_some();
+                    assert_eq!(m.insert(key, x), replaced);
+                }
                 2 => {
                     let removed = reference.remove(&key);
                     assert_eq!(m.get(&key), removed.as_ref());
