@@ -64,8 +64,23 @@ pub(crate) struct Info {
 /// Longest path the wrapper passes to littlefs (the store's paths are 13 bytes).
 const PATH_MAX: usize = 64;
 
+/// A NUL-terminated path for littlefs. Word-aligned so that in a `Result` it starts at a word
+/// boundary: a plain byte array sat at offset 1 there, and every caller copied it out byte
+/// by byte twice.
+#[derive(Debug, PartialEq, Eq)]
+#[repr(align(4))]
+struct CPath([u8; PATH_MAX]);
+
+impl core::ops::Deref for CPath {
+    type Target = [u8; PATH_MAX];
+
+    fn deref(&self) -> &[u8; PATH_MAX] {
+        &self.0
+    }
+}
+
 /// `path` as a NUL-terminated C string.
-fn c_path(path: &[u8]) -> Result<[u8; PATH_MAX], LfsError> {
+fn c_path(path: &[u8]) -> Result<CPath, LfsError> {
     if path.len() >= PATH_MAX {
         return Err(LfsError::NAMETOOLONG);
     }
@@ -74,7 +89,7 @@ fn c_path(path: &[u8]) -> Result<[u8; PATH_MAX], LfsError> {
     }
     let mut buf = [0u8; PATH_MAX];
     buf[..path.len()].copy_from_slice(path);
-    Ok(buf)
+    Ok(CPath(buf))
 }
 
 /// Cache size for a geometry: a multiple of the read and program sizes that divides the
