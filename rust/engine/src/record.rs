@@ -132,8 +132,10 @@ fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], RecordError> {
     Ok(head)
 }
 
+/// The little-endian `u32` in the first 4 bytes of `b` (callers pass exactly 4; a shorter
+/// slice reads as 0 rather than linking a panic path for each byte).
 fn le_u32(b: &[u8]) -> u32 {
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    b.first_chunk::<4>().map_or(0, |a| u32::from_le_bytes(*a))
 }
 
 /// Decodes a record into its kind and `(tag, value)` entries, values of `Ulong` kinds
