@@ -292,13 +292,18 @@ fn blank<D: BlockDevice>(fs: &mut Lfs<D>) -> Result<bool, BlockDeviceError> {
     let mut buf = Zeroizing::new(vec![0u8; fs.cache_size() as usize]);
     let mut fill = g.erase_value;
     let device = fs.device_mut();
+    // The cache size divides the block size and is at least 1 (the geometry was checked: no
+    // zero read or program size). A plain loop: `step_by` would link its zero-step panic.
+    let step = buf.len() as u32;
     for block in 2..g.block_count {
-        for offset in (0..g.block_size).step_by(buf.len()) {
+        let mut offset = 0;
+        while offset < g.block_size {
             device.read(block, offset, &mut buf)?;
             let value = *fill.get_or_insert(buf[0]);
             if buf.iter().any(|&b| b != value) {
                 return Ok(false);
             }
+            offset += step;
         }
     }
     Ok(true)
