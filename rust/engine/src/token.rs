@@ -180,10 +180,10 @@ impl Token {
         DrbgRng::new(&mut self.drbg, &mut *self.entropy)
     }
 
-    fn random_salt(&mut self) -> CkResult<[u8; 16]> {
-        let mut salt = [0u8; 16];
-        self.rng().fill(&mut salt).map_err(|_| CKR_DEVICE_ERROR)?;
-        Ok(salt)
+    /// Fills `out` from the DRBG. Into the caller's buffer: a `CkResult<[u8; 16]>` would hold
+    /// the bytes at offset 1 and cost unaligned copies to return.
+    fn fill_random(&mut self, out: &mut [u8]) -> CkResult<()> {
+        self.rng().fill(out).map_err(|_| CKR_DEVICE_ERROR)
     }
 
     fn session(&self, handle: Ulong) -> CkResult<&Session> {
@@ -316,7 +316,8 @@ impl Token {
             }
             self.objects.remove(&handle);
         }
-        let salt = self.random_salt()?;
+        let mut salt = [0u8; 16];
+        self.fill_random(&mut salt)?;
         self.state.so_pin = Some(crate::pin::PinHash::new(pin, salt));
         self.state.user_pin = None;
         self.state.user_failures = 0;
@@ -365,7 +366,8 @@ impl Token {
     /// copy for `C_InitPIN` and both cases of `C_SetPIN`.
     fn replace_pin(&mut self, so: bool, pin: &[u8]) -> CkResult<()> {
         check_pin_len(&self.config, pin)?;
-        let salt = self.random_salt()?;
+        let mut salt = [0u8; 16];
+        self.fill_random(&mut salt)?;
         let hash = Some(crate::pin::PinHash::new(pin, salt));
         if so {
             self.state.so_pin = hash;
@@ -1156,7 +1158,7 @@ impl Token {
     /// `C_GenerateRandom`.
     pub fn generate_random(&mut self, session: Ulong, out: &mut [u8]) -> CkResult<()> {
         self.session(session)?;
-        self.rng().fill(out).map_err(|_| CKR_DEVICE_ERROR)
+        self.fill_random(out)
     }
 }
 
