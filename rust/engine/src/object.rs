@@ -198,23 +198,22 @@ impl Object {
         match self.kind {
             ObjectKind::Data => {}
             ObjectKind::X509Certificate => {
-                let value = self.get(CKA_VALUE).unwrap_or_default();
-                let fields =
-                    crate::der::parse_certificate(value).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
-                let spki = crate::der::certificate_public_key_info(value)
+                // Parsed once, from a copy (the derived values are set while it is borrowed).
+                let cert = self.get(CKA_VALUE).unwrap_or_default().to_vec();
+                let (fields, spki) = crate::der::parse_certificate_parts(&cert)
                     .ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
-                let derived = [
-                    (CKA_SUBJECT, fields.subject.to_vec()),
-                    (CKA_ISSUER, fields.issuer.to_vec()),
-                    (CKA_SERIAL_NUMBER, fields.serial_number.to_vec()),
-                ];
-                let spki = spki.to_vec();
-                for (k, v) in derived {
-                    if self.get(k).is_none() {
-                        self.set(k, Zeroizing::new(v));
+                // Subject, issuer and serial number unless the template gave them; the public
+                // key info always.
+                for (k, v, unless_given) in [
+                    (CKA_SUBJECT, fields.subject, true),
+                    (CKA_ISSUER, fields.issuer, true),
+                    (CKA_SERIAL_NUMBER, fields.serial_number, true),
+                    (CKA_PUBLIC_KEY_INFO, spki, false),
+                ] {
+                    if !(unless_given && self.get(k).is_some()) {
+                        self.set(k, Zeroizing::new(v.to_vec()));
                     }
                 }
-                self.set(CKA_PUBLIC_KEY_INFO, Zeroizing::new(spki));
             }
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPrivateKey => {
