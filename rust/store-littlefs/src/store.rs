@@ -331,7 +331,7 @@ impl<D: BlockDevice + Send> ObjectStore for LittlefsStore<D> {
                 }
             })
             .map_err(store_error)?;
-        for id in ids {
+        for &id in &ids {
             match self.fs.read_file(&record_path(id), MAX_RECORD_LEN) {
                 Ok(bytes) => visit(id, &bytes),
                 Err(LfsError::CORRUPT) | Err(LfsError::FBIG) => visit(id, &[]),
