@@ -97,21 +97,25 @@ pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizin
     let mut out = Zeroizing::new(Vec::with_capacity(
         64 + entries.iter().map(|e| e.2.len() + 9).sum::<usize>(),
     ));
-    out.extend_from_slice(MAGIC);
-    out.push(VERSION);
-    out.push(kind as u8);
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    // The header and each entry's head go in as one piece each (fewer calls than one per
+    // field; the same bytes).
+    let count = (entries.len() as u16).to_le_bytes();
+    let [m0, m1, m2, m3] = *MAGIC;
+    out.extend_from_slice(&[
+        m0, m1, m2, m3, VERSION, kind as u8, 0, 0, count[0], count[1],
+    ]);
     for (tag, vk, value) in entries {
-        out.extend_from_slice(&tag.to_le_bytes());
         let enc = encoding_of(*vk);
-        out.push(enc);
+        let len = if enc == 0 {
+            value.len()
+        } else {
+            value.len() / ULONG_WIDTH * 8
+        };
+        let ([t0, t1, t2, t3], [l0, l1, l2, l3]) = (tag.to_le_bytes(), (len as u32).to_le_bytes());
+        out.extend_from_slice(&[t0, t1, t2, t3, enc, l0, l1, l2, l3]);
         if enc == 0 {
-            out.extend_from_slice(&(value.len() as u32).to_le_bytes());
             out.extend_from_slice(value);
         } else {
-            let n = value.len() / ULONG_WIDTH;
-            out.extend_from_slice(&((n * 8) as u32).to_le_bytes());
             for chunk in value.chunks_exact(ULONG_WIDTH) {
                 let v = crate::template::ulong_value(chunk).unwrap_or(0);
                 out.extend_from_slice(&ulong_to_u64(v).to_le_bytes());
