@@ -175,9 +175,14 @@ fn decode_tags<T: From<u32>>(bytes: &[u8]) -> Result<(RecordKind, Vec<(T, Value)
     let mut input = &body[HEADER_LEN..];
     let mut entries = Vec::with_capacity(count.min(64));
     for _ in 0..count {
-        let tag = le_u32(take(&mut input, 4)?);
-        let enc = take(&mut input, 1)?[0];
-        let len = le_u32(take(&mut input, 4)?) as usize;
+        // The entry's head (tag, encoding, length) in one piece: too short is `Truncated`
+        // wherever it ends, as it was field by field.
+        let head: &[u8; 9] = take(&mut input, 9)?
+            .try_into()
+            .map_err(|_| RecordError::Truncated)?;
+        let [t0, t1, t2, t3, enc, l0, l1, l2, l3] = *head;
+        let tag = u32::from_le_bytes([t0, t1, t2, t3]);
+        let len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
         let raw = take(&mut input, len)?;
         let value = match enc {
             0 => Zeroizing::new(raw.to_vec()),
