@@ -69,7 +69,32 @@ const PATH_MAX: usize = 64;
 /// by byte twice.
 #[derive(Debug, PartialEq, Eq)]
 #[repr(align(4))]
-struct CPath([u8; PATH_MAX]);
+pub(crate) struct CPath([u8; PATH_MAX]);
+
+impl CPath {
+    /// A path fixed at compile time, for constants (too long, or with a NUL, fails the build):
+    /// such paths cost no conversion and no check at run time.
+    pub(crate) const fn constant(path: &[u8]) -> CPath {
+        assert!(path.len() < PATH_MAX, "path too long");
+        let mut buf = [0u8; PATH_MAX];
+        let mut i = 0;
+        while i < path.len() {
+            assert!(path[i] != 0, "NUL in a path");
+            buf[i] = path[i];
+            i += 1;
+        }
+        CPath(buf)
+    }
+
+    /// A path of `N` bytes without NUL (the caller's guarantee, as for the store's record
+    /// names): copied without the checks of [`c_path`].
+    pub(crate) fn from_array<const N: usize>(path: &[u8; N]) -> CPath {
+        const { assert!(N < PATH_MAX) };
+        let mut buf = [0u8; PATH_MAX];
+        buf[..N].copy_from_slice(path);
+        CPath(buf)
+    }
+}
 
 impl core::ops::Deref for CPath {
     type Target = [u8; PATH_MAX];
@@ -80,7 +105,7 @@ impl core::ops::Deref for CPath {
 }
 
 /// `path` as a NUL-terminated C string.
-fn c_path(path: &[u8]) -> Result<CPath, LfsError> {
+pub(crate) fn c_path(path: &[u8]) -> Result<CPath, LfsError> {
     if path.len() >= PATH_MAX {
         return Err(LfsError::NAMETOOLONG);
     }
@@ -378,9 +403,8 @@ impl<D: BlockDevice> Lfs<D> {
     }
 
     /// `lfs_stat`: `None` when `path` does not exist.
-    pub(crate) fn stat(&mut self, path: &[u8]) -> Result<Option<Info>, LfsError> {
+    pub(crate) fn stat(&mut self, path: &CPath) -> Result<Option<Info>, LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let mut info = ll::lfs_info::default();
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; `path` is NUL-terminated; `info` is a valid local.
@@ -394,27 +418,24 @@ impl<D: BlockDevice> Lfs<D> {
     }
 
     /// `lfs_mkdir`.
-    pub(crate) fn mkdir(&mut self, path: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn mkdir(&mut self, path: &CPath) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; `path` is NUL-terminated.
         check(unsafe { ll::lfs_mkdir(lfs, path.as_ptr() as *const c_char) }).map(|_| ())
     }
 
     /// `lfs_remove`.
-    pub(crate) fn remove(&mut self, path: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn remove(&mut self, path: &CPath) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; `path` is NUL-terminated.
         check(unsafe { ll::lfs_remove(lfs, path.as_ptr() as *const c_char) }).map(|_| ())
     }
 
     /// `lfs_rename`: atomically replaces `to` (if it exists) by `from`.
-    pub(crate) fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn rename(&mut self, from: &CPath, to: &CPath) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let (from, to) = (c_path(from)?, c_path(to)?);
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; both paths are NUL-terminated.
         check(unsafe {
@@ -429,9 +450,8 @@ impl<D: BlockDevice> Lfs<D> {
 
     /// Creates or truncates `path`, writes `data`, and closes it: littlefs commits the new
     /// content at the close, in one metadata commit.
-    pub(crate) fn write_file(&mut self, path: &[u8], data: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn write_file(&mut self, path: &CPath, data: &[u8]) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         let (file, file_config) = self.file();
         let flags = ll::lfs_open_flags_LFS_O_WRONLY
@@ -480,11 +500,10 @@ impl<D: BlockDevice> Lfs<D> {
     /// bytes are wiped when dropped, on every path (they may be a secret record).
     pub(crate) fn read_file(
         &mut self,
-        path: &[u8],
+        path: &CPath,
         max_len: usize,
     ) -> Result<Zeroizing<Vec<u8>>, LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         let (file, file_config) = self.file();
         // SAFETY: as in `write_file`.
@@ -537,11 +556,10 @@ impl<D: BlockDevice> Lfs<D> {
     /// the one caller keeps only record ids, so no name is copied or allocated.
     pub(crate) fn read_dir(
         &mut self,
-        path: &[u8],
+        path: &CPath,
         visit: &mut dyn FnMut(&[u8], bool),
     ) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         let dir = self.dir();
         // SAFETY: mounted `lfs`; `dir` lives in `Inner`; no other directory is open in it.
