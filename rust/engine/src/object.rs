@@ -99,19 +99,8 @@ impl Object {
     /// Makes an object from `C_CreateObject`'s template.
     pub fn import(template_attrs: &[Attribute<'_>], max_label_len: usize) -> CkResult<Object> {
         let kind = kind_of_template(template_attrs, None)?;
-        let attributes =
-            attributes_from_template(kind, template_attrs, Creation::Import, max_label_len)?;
-        let mut object = Object {
-            kind,
-            attributes,
-            key: None,
-            store_id: None,
-            owner: None,
-        };
-        if object.bool_attr(CKA_ALWAYS_AUTHENTICATE) {
-            // Context-specific login is not offered; a key that needs it could never be used.
-            return Err(CKR_ATTRIBUTE_VALUE_INVALID);
-        }
+        let mut object =
+            Object::from_template(kind, template_attrs, Creation::Import, max_label_len)?;
         if kind.key_type().is_some() {
             object.set_origin(None);
         }
@@ -130,9 +119,28 @@ impl Object {
         mechanism: Ulong,
         max_label_len: usize,
     ) -> CkResult<Object> {
-        let attributes =
-            attributes_from_template(kind, template_attrs, Creation::Generate, max_label_len)?;
-        let mut object = Object {
+        let mut object =
+            Object::from_template(kind, template_attrs, Creation::Generate, max_label_len)?;
+        for (k, v) in generated {
+            object.set(k, v);
+        }
+        object.set_origin(Some(mechanism));
+        object.key = Some(key);
+        Ok(object)
+    }
+
+    /// An object of `kind` with the template's attributes and the kind's defaults
+    /// ([`attributes_from_template`]); the start of both [`Object::import`] and
+    /// [`Object::generated`]. A template asking for `CKA_ALWAYS_AUTHENTICATE` is refused:
+    /// context-specific login is not offered, so such a key could never be used.
+    fn from_template(
+        kind: ObjectKind,
+        template_attrs: &[Attribute<'_>],
+        creation: Creation,
+        max_label_len: usize,
+    ) -> CkResult<Object> {
+        let attributes = attributes_from_template(kind, template_attrs, creation, max_label_len)?;
+        let object = Object {
             kind,
             attributes,
             key: None,
@@ -142,11 +150,6 @@ impl Object {
         if object.bool_attr(CKA_ALWAYS_AUTHENTICATE) {
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
         }
-        for (k, v) in generated {
-            object.set(k, v);
-        }
-        object.set_origin(Some(mechanism));
-        object.key = Some(key);
         Ok(object)
     }
 
