@@ -814,12 +814,7 @@ impl Token {
         mechanism: &Mechanism<'_>,
         key: Ulong,
     ) -> CkResult<()> {
-        if self.session(session)?.sign.is_some() {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
-        let op = self.signature_op(mechanism, key, CKO_PRIVATE_KEY, CKA_SIGN)?;
-        self.session_mut(session)?.sign = Some(op);
-        Ok(())
+        self.init_signature(session, OperationKind::Sign, mechanism, key)
     }
 
     /// Produces a signature for the session's sign operation over `input` (or the hashed
@@ -904,12 +899,7 @@ impl Token {
         mechanism: &Mechanism<'_>,
         key: Ulong,
     ) -> CkResult<()> {
-        if self.session(session)?.verify.is_some() {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
-        let op = self.signature_op(mechanism, key, CKO_PUBLIC_KEY, CKA_VERIFY)?;
-        self.session_mut(session)?.verify = Some(op);
-        Ok(())
+        self.init_signature(session, OperationKind::Verify, mechanism, key)
     }
 
     fn finish_verify(
@@ -967,6 +957,27 @@ impl Token {
             OperationKind::Verify => &mut s.verify,
             _ => &mut s.sign,
         })
+    }
+
+    /// `C_SignInit` (with a private key) or `C_VerifyInit` (with a public key): one copy for
+    /// both.
+    fn init_signature(
+        &mut self,
+        session: Ulong,
+        kind: OperationKind,
+        mechanism: &Mechanism<'_>,
+        key: Ulong,
+    ) -> CkResult<()> {
+        if self.signature_slot(session, kind)?.is_some() {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        let (class, usage) = match kind {
+            OperationKind::Verify => (CKO_PUBLIC_KEY, CKA_VERIFY),
+            _ => (CKO_PRIVATE_KEY, CKA_SIGN),
+        };
+        let op = self.signature_op(mechanism, key, class, usage)?;
+        *self.signature_slot(session, kind)? = Some(op);
+        Ok(())
     }
 
     /// A single-part call is refused once parts were given to `*Update`.
