@@ -142,7 +142,7 @@ pub struct CertificateFields<'a> {
 /// OPTIONAL, serialNumber INTEGER, signature SEQUENCE, issuer SEQUENCE, validity SEQUENCE,
 /// subject SEQUENCE, subjectPublicKeyInfo SEQUENCE, ... }. The optional fields after the
 /// SubjectPublicKeyInfo (unique IDs, extensions) are not examined.
-fn parse_certificate_parts(der: &[u8]) -> Option<(CertificateFields<'_>, &[u8])> {
+pub(crate) fn parse_certificate_parts(der: &[u8]) -> Option<(CertificateFields<'_>, &[u8])> {
     let (_, certificate, after) = expect_element(der, TAG_SEQUENCE)?;
     if !after.is_empty() {
         return None;

@@ -99,43 +99,48 @@ impl Object {
     /// Makes an object from `C_CreateObject`'s template.
     pub fn import(template_attrs: &[Attribute<'_>], max_label_len: usize) -> CkResult<Object> {
         let kind = kind_of_template(template_attrs, None)?;
-        let attributes =
-            attributes_from_template(kind, template_attrs, Creation::Import, max_label_len)?;
-        let mut object = Object {
-            kind,
-            attributes,
-            key: None,
-            store_id: None,
-            owner: None,
-        };
-        if object.bool_attr(CKA_ALWAYS_AUTHENTICATE) {
-            // Context-specific login is not offered; a key that needs it could never be used.
-            return Err(CKR_ATTRIBUTE_VALUE_INVALID);
-        }
+        let mut object =
+            Object::from_template(kind, template_attrs, Creation::Import, max_label_len)?;
         if kind.key_type().is_some() {
-            object.set(CKA_LOCAL, bool_bytes(false));
-            object.set(CKA_KEY_GEN_MECHANISM, ulong_bytes(CKM_INVALID_MECHANISM));
-        }
-        if kind.is_private_key() {
-            object.set(CKA_ALWAYS_SENSITIVE, bool_bytes(false));
-            object.set(CKA_NEVER_EXTRACTABLE, bool_bytes(false));
+            object.set_origin(None);
         }
         object.complete()?;
         Ok(object)
     }
 
     /// Makes an object of `kind` from generated attributes (`C_GenerateKeyPair`) and the key.
+    /// The generated values are moved in (held as [`Value`]s from the start, so secrets are
+    /// zeroized wherever they end up, and no copy or second drop routine is needed).
     pub fn generated(
         kind: ObjectKind,
         template_attrs: &[Attribute<'_>],
-        generated: &[(Ulong, Vec<u8>)],
+        generated: Vec<(Ulong, Value)>,
         key: KeyMaterial,
         mechanism: Ulong,
         max_label_len: usize,
     ) -> CkResult<Object> {
-        let attributes =
-            attributes_from_template(kind, template_attrs, Creation::Generate, max_label_len)?;
-        let mut object = Object {
+        let mut object =
+            Object::from_template(kind, template_attrs, Creation::Generate, max_label_len)?;
+        for (k, v) in generated {
+            object.set(k, v);
+        }
+        object.set_origin(Some(mechanism));
+        object.key = Some(key);
+        Ok(object)
+    }
+
+    /// An object of `kind` with the template's attributes and the kind's defaults
+    /// ([`attributes_from_template`]); the start of both [`Object::import`] and
+    /// [`Object::generated`]. A template asking for `CKA_ALWAYS_AUTHENTICATE` is refused:
+    /// context-specific login is not offered, so such a key could never be used.
+    fn from_template(
+        kind: ObjectKind,
+        template_attrs: &[Attribute<'_>],
+        creation: Creation,
+        max_label_len: usize,
+    ) -> CkResult<Object> {
+        let attributes = attributes_from_template(kind, template_attrs, creation, max_label_len)?;
+        let object = Object {
             kind,
             attributes,
             key: None,
@@ -145,27 +150,34 @@ impl Object {
         if object.bool_attr(CKA_ALWAYS_AUTHENTICATE) {
             return Err(CKR_ATTRIBUTE_VALUE_INVALID);
         }
-        for (k, v) in generated {
-            object.set(*k, Zeroizing::new(v.clone()));
-        }
-        object.set(CKA_LOCAL, bool_bytes(true));
-        object.set(CKA_KEY_GEN_MECHANISM, ulong_bytes(mechanism));
-        if kind.is_private_key() {
-            let sensitive = object.bool_attr(CKA_SENSITIVE);
-            let extractable = object.bool_attr(CKA_EXTRACTABLE);
-            object.set(CKA_ALWAYS_SENSITIVE, bool_bytes(sensitive));
-            object.set(CKA_NEVER_EXTRACTABLE, bool_bytes(!extractable));
-        }
-        object.key = Some(key);
         Ok(object)
+    }
+
+    /// Sets the attributes a key's origin decides: `CKA_LOCAL`, `CKA_KEY_GEN_MECHANISM` and, for
+    /// private keys, `CKA_ALWAYS_SENSITIVE` and `CKA_NEVER_EXTRACTABLE`. `mechanism` is the
+    /// generation mechanism of a generated key, `None` for an imported one (not local, no
+    /// mechanism, never "always sensitive" nor "never extractable"). One copy for both ways.
+    fn set_origin(&mut self, mechanism: Option<Ulong>) {
+        self.set(CKA_LOCAL, bool_bytes(mechanism.is_some()));
+        self.set(
+            CKA_KEY_GEN_MECHANISM,
+            ulong_bytes(mechanism.unwrap_or(CKM_INVALID_MECHANISM)),
+        );
+        if self.kind.is_private_key() {
+            let generated = mechanism.is_some();
+            let sensitive = generated && self.bool_attr(CKA_SENSITIVE);
+            let never_extractable = generated && !self.bool_attr(CKA_EXTRACTABLE);
+            self.set(CKA_ALWAYS_SENSITIVE, bool_bytes(sensitive));
+            self.set(CKA_NEVER_EXTRACTABLE, bool_bytes(never_extractable));
+        }
     }
 
     /// Rebuilds an object from attributes read back from the store.
     pub fn restore(attributes: Vec<(Ulong, Value)>) -> CkResult<Object> {
-        let as_template: Vec<Attribute<'_>> = attributes
-            .iter()
-            .map(|(k, v)| Attribute::new(*k, v))
-            .collect();
+        let mut as_template: Vec<Attribute<'_>> = Vec::with_capacity(attributes.len());
+        for (k, v) in &attributes {
+            as_template.push(Attribute::new(*k, v));
+        }
         let kind = kind_of_template(&as_template, None)?;
         for a in &as_template {
             let rule = kind.rule(a.kind).ok_or(CKR_ATTRIBUTE_TYPE_INVALID)?;
@@ -189,23 +201,22 @@ impl Object {
         match self.kind {
             ObjectKind::Data => {}
             ObjectKind::X509Certificate => {
-                let value = self.get(CKA_VALUE).unwrap_or_default();
-                let fields =
-                    crate::der::parse_certificate(value).ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
-                let spki = crate::der::certificate_public_key_info(value)
+                // Parsed once, from a copy (the derived values are set while it is borrowed).
+                let cert = self.get(CKA_VALUE).unwrap_or_default().to_vec();
+                let (fields, spki) = crate::der::parse_certificate_parts(&cert)
                     .ok_or(CKR_ATTRIBUTE_VALUE_INVALID)?;
-                let derived = [
-                    (CKA_SUBJECT, fields.subject.to_vec()),
-                    (CKA_ISSUER, fields.issuer.to_vec()),
-                    (CKA_SERIAL_NUMBER, fields.serial_number.to_vec()),
-                ];
-                let spki = spki.to_vec();
-                for (k, v) in derived {
-                    if self.get(k).is_none() {
-                        self.set(k, Zeroizing::new(v));
+                // Subject, issuer and serial number unless the template gave them; the public
+                // key info always.
+                for (k, v, unless_given) in [
+                    (CKA_SUBJECT, fields.subject, true),
+                    (CKA_ISSUER, fields.issuer, true),
+                    (CKA_SERIAL_NUMBER, fields.serial_number, true),
+                    (CKA_PUBLIC_KEY_INFO, spki, false),
+                ] {
+                    if !(unless_given && self.get(k).is_some()) {
+                        self.set(k, Zeroizing::new(v.to_vec()));
                     }
                 }
-                self.set(CKA_PUBLIC_KEY_INFO, Zeroizing::new(spki));
             }
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPrivateKey => {

@@ -97,21 +97,25 @@ pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizin
     let mut out = Zeroizing::new(Vec::with_capacity(
         64 + entries.iter().map(|e| e.2.len() + 9).sum::<usize>(),
     ));
-    out.extend_from_slice(MAGIC);
-    out.push(VERSION);
-    out.push(kind as u8);
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    // The header and each entry's head go in as one piece each (fewer calls than one per
+    // field; the same bytes).
+    let count = (entries.len() as u16).to_le_bytes();
+    let [m0, m1, m2, m3] = *MAGIC;
+    out.extend_from_slice(&[
+        m0, m1, m2, m3, VERSION, kind as u8, 0, 0, count[0], count[1],
+    ]);
     for (tag, vk, value) in entries {
-        out.extend_from_slice(&tag.to_le_bytes());
         let enc = encoding_of(*vk);
-        out.push(enc);
+        let len = if enc == 0 {
+            value.len()
+        } else {
+            value.len() / ULONG_WIDTH * 8
+        };
+        let ([t0, t1, t2, t3], [l0, l1, l2, l3]) = (tag.to_le_bytes(), (len as u32).to_le_bytes());
+        out.extend_from_slice(&[t0, t1, t2, t3, enc, l0, l1, l2, l3]);
         if enc == 0 {
-            out.extend_from_slice(&(value.len() as u32).to_le_bytes());
             out.extend_from_slice(value);
         } else {
-            let n = value.len() / ULONG_WIDTH;
-            out.extend_from_slice(&((n * 8) as u32).to_le_bytes());
             for chunk in value.chunks_exact(ULONG_WIDTH) {
                 let v = crate::template::ulong_value(chunk).unwrap_or(0);
                 out.extend_from_slice(&ulong_to_u64(v).to_le_bytes());
@@ -132,13 +136,22 @@ fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], RecordError> {
     Ok(head)
 }
 
+/// The little-endian `u32` in the first 4 bytes of `b` (callers pass exactly 4; a shorter
+/// slice reads as 0 rather than linking a panic path for each byte).
 fn le_u32(b: &[u8]) -> u32 {
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    b.first_chunk::<4>().map_or(0, |a| u32::from_le_bytes(*a))
 }
 
 /// Decodes a record into its kind and `(tag, value)` entries, values of `Ulong` kinds
 /// converted to native `CK_ULONG`s.
 pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordError> {
+    decode_tags(bytes)
+}
+
+/// [`decode`] with the tags as `T`: object records decode straight to `CK_ULONG` attribute
+/// types, with no second pass converting the tags (where `CK_ULONG` is 32 bits, as on the
+/// device, both uses are one compiled function).
+fn decode_tags<T: From<u32>>(bytes: &[u8]) -> Result<(RecordKind, Vec<(T, Value)>), RecordError> {
     if bytes.len() < HEADER_LEN + 4 {
         return Err(RecordError::Truncated);
     }
@@ -162,9 +175,14 @@ pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordErr
     let mut input = &body[HEADER_LEN..];
     let mut entries = Vec::with_capacity(count.min(64));
     for _ in 0..count {
-        let tag = le_u32(take(&mut input, 4)?);
-        let enc = take(&mut input, 1)?[0];
-        let len = le_u32(take(&mut input, 4)?) as usize;
+        // The entry's head (tag, encoding, length) in one piece: too short is `Truncated`
+        // wherever it ends, as it was field by field.
+        let head: &[u8; 9] = take(&mut input, 9)?
+            .try_into()
+            .map_err(|_| RecordError::Truncated)?;
+        let [t0, t1, t2, t3, enc, l0, l1, l2, l3] = *head;
+        let tag = u32::from_le_bytes([t0, t1, t2, t3]);
+        let len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
         let raw = take(&mut input, len)?;
         let value = match enc {
             0 => Zeroizing::new(raw.to_vec()),
@@ -184,7 +202,7 @@ pub fn decode(bytes: &[u8]) -> Result<(RecordKind, Vec<(u32, Value)>), RecordErr
             }
             _ => return Err(RecordError::Malformed),
         };
-        entries.push((tag, value));
+        entries.push((T::from(tag), value));
     }
     if !input.is_empty() {
         return Err(RecordError::Malformed);
@@ -200,20 +218,18 @@ fn attribute_tag(kind: Ulong) -> u32 {
 
 /// Encodes an object's attributes as an object record.
 pub fn encode_object(attributes: &[(Ulong, Value)]) -> Zeroizing<Vec<u8>> {
-    let entries: Vec<(u32, ValueKind, &[u8])> = attributes
-        .iter()
-        .map(|(k, v)| (attribute_tag(*k), value_kind(*k), v.as_slice()))
-        .collect();
+    // A loop rather than collecting a mapped iterator (less code on a device).
+    let mut entries: Vec<(u32, ValueKind, &[u8])> = Vec::with_capacity(attributes.len());
+    for (k, v) in attributes {
+        entries.push((attribute_tag(*k), value_kind(*k), v.as_slice()));
+    }
     encode(RecordKind::Object, &entries)
 }
 
 /// Decodes an object record into attributes (for [`crate::object::Object::restore`]).
 pub fn decode_object(bytes: &[u8]) -> Result<Vec<(Ulong, Value)>, RecordError> {
-    match decode(bytes)? {
-        (RecordKind::Object, entries) => Ok(entries
-            .into_iter()
-            .map(|(tag, v)| (tag as Ulong, v))
-            .collect()),
+    match decode_tags::<Ulong>(bytes)? {
+        (RecordKind::Object, attributes) => Ok(attributes),
         _ => Err(RecordError::Malformed),
     }
 }

@@ -104,38 +104,37 @@ impl Token {
         entropy.fill(&mut seed[..]).map_err(|_| CKR_DEVICE_ERROR)?;
         let mut drbg = BufferedDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
 
-        let mut records: Vec<(u32, zeroize::Zeroizing<Vec<u8>>)> = Vec::new();
-        store
-            .load(&mut |id, bytes| records.push((id, zeroize::Zeroizing::new(bytes.to_vec()))))
-            .map_err(store_error)?;
-
+        // Each record is decoded as the store visits it: no copy of every record is held
+        // at once (less RAM at start-up, and no vector of records to build and drop).
         let mut state = None;
         let mut objects = VecMap::new();
         let mut next_object: Ulong = 1;
         let mut next_store_id: u32 = 1;
         let mut damaged_records = 0;
-        for (id, bytes) in records {
-            if id == TOKEN_STATE_ID {
-                match TokenState::decode(&bytes) {
-                    Some(s) => state = Some(s),
+        store
+            .load(&mut |id, bytes| {
+                if id == TOKEN_STATE_ID {
+                    match TokenState::decode(bytes) {
+                        Some(s) => state = Some(s),
+                        None => damaged_records += 1,
+                    }
+                    return;
+                }
+                next_store_id = next_store_id.max(id.saturating_add(1));
+                let restored = crate::record::decode_object(bytes)
+                    .ok()
+                    .and_then(|attrs| Object::restore(attrs).ok())
+                    .filter(|o| o.is_token());
+                match restored {
+                    Some(mut object) => {
+                        object.store_id = Some(id);
+                        objects.insert(next_object, object);
+                        next_object += 1;
+                    }
                     None => damaged_records += 1,
                 }
-                continue;
-            }
-            next_store_id = next_store_id.max(id.saturating_add(1));
-            let restored = crate::record::decode_object(&bytes)
-                .ok()
-                .and_then(|attrs| Object::restore(attrs).ok())
-                .filter(|o| o.is_token());
-            match restored {
-                Some(mut object) => {
-                    object.store_id = Some(id);
-                    objects.insert(next_object, object);
-                    next_object += 1;
-                }
-                None => damaged_records += 1,
-            }
-        }
+            })
+            .map_err(store_error)?;
         let fresh = state.is_none();
         let state = match state {
             Some(s) => s,
@@ -181,10 +180,10 @@ impl Token {
         DrbgRng::new(&mut self.drbg, &mut *self.entropy)
     }
 
-    fn random_salt(&mut self) -> CkResult<[u8; 16]> {
-        let mut salt = [0u8; 16];
-        self.rng().fill(&mut salt).map_err(|_| CKR_DEVICE_ERROR)?;
-        Ok(salt)
+    /// Fills `out` from the DRBG. Into the caller's buffer: a `CkResult<[u8; 16]>` would hold
+    /// the bytes at offset 1 and cost unaligned copies to return.
+    fn fill_random(&mut self, out: &mut [u8]) -> CkResult<()> {
+        self.rng().fill(out).map_err(|_| CKR_DEVICE_ERROR)
     }
 
     fn session(&self, handle: Ulong) -> CkResult<&Session> {
@@ -304,15 +303,21 @@ impl Token {
         } else {
             check_pin_len(&self.config, pin)?;
         }
-        let token_objects: Vec<(Ulong, Option<u32>)> =
-            self.objects.iter().map(|(h, o)| (*h, o.store_id)).collect();
-        for (handle, store_id) in token_objects {
+        // Every object goes, in handle order (with no session open, all are token objects);
+        // a store error stops here, the objects before it gone. Taking the first one each
+        // time needs no list of handles.
+        loop {
+            let first = self.objects.iter().next().map(|(h, o)| (*h, o.store_id));
+            let Some((handle, store_id)) = first else {
+                break;
+            };
             if let Some(id) = store_id {
                 self.store.remove(id).map_err(store_error)?;
             }
             self.objects.remove(&handle);
         }
-        let salt = self.random_salt()?;
+        let mut salt = [0u8; 16];
+        self.fill_random(&mut salt)?;
         self.state.so_pin = Some(crate::pin::PinHash::new(pin, salt));
         self.state.user_pin = None;
         self.state.user_failures = 0;
@@ -331,11 +336,7 @@ impl Token {
                 CKR_SESSION_READ_ONLY
             });
         }
-        check_pin_len(&self.config, pin)?;
-        let salt = self.random_salt()?;
-        self.state.user_pin = Some(crate::pin::PinHash::new(pin, salt));
-        self.state.user_failures = 0;
-        self.save_state()
+        self.replace_pin(false, pin)
     }
 
     /// `C_SetPIN`: changes the PIN of the logged-in user (the user's if nobody is logged in).
@@ -343,7 +344,8 @@ impl Token {
         if !self.session(session)?.read_write {
             return Err(CKR_SESSION_READ_ONLY);
         }
-        if self.login == Some(CKU_SO) {
+        let so = self.login == Some(CKU_SO);
+        if so {
             if !self
                 .state
                 .so_pin
@@ -352,15 +354,27 @@ impl Token {
             {
                 return Err(CKR_PIN_INCORRECT);
             }
-            check_pin_len(&self.config, new_pin)?;
-            let salt = self.random_salt()?;
-            self.state.so_pin = Some(crate::pin::PinHash::new(new_pin, salt));
-            return self.save_state();
+        } else {
+            // Leaves the failure count at 0 when the PIN is right.
+            self.check_user_pin(old_pin)?;
         }
-        self.check_user_pin(old_pin)?;
-        check_pin_len(&self.config, new_pin)?;
-        let salt = self.random_salt()?;
-        self.state.user_pin = Some(crate::pin::PinHash::new(new_pin, salt));
+        self.replace_pin(so, new_pin)
+    }
+
+    /// Sets the SO PIN (`so`) or the user PIN to `pin` after the configured length check, with
+    /// a fresh salt, and stores the state; a new user PIN starts with no failed tries. One
+    /// copy for `C_InitPIN` and both cases of `C_SetPIN`.
+    fn replace_pin(&mut self, so: bool, pin: &[u8]) -> CkResult<()> {
+        check_pin_len(&self.config, pin)?;
+        let mut salt = [0u8; 16];
+        self.fill_random(&mut salt)?;
+        let hash = Some(crate::pin::PinHash::new(pin, salt));
+        if so {
+            self.state.so_pin = hash;
+        } else {
+            self.state.user_pin = hash;
+            self.state.user_failures = 0;
+        }
         self.save_state()
     }
 
@@ -407,10 +421,10 @@ impl Token {
 
     /// `C_CloseSession`: destroys the session's objects; closing the last session logs out.
     pub fn close_session(&mut self, session: Ulong) -> CkResult<()> {
-        self.sessions
-            .remove(&session)
-            .ok_or(CKR_SESSION_HANDLE_INVALID)?;
-        self.objects.retain(|_, o| o.owner != Some(session));
+        if !self.sessions.remove(&session) {
+            return Err(CKR_SESSION_HANDLE_INVALID);
+        }
+        self.destroy_session_objects(Some(session), false);
         if self.sessions.is_empty() {
             self.login = None;
         }
@@ -420,8 +434,18 @@ impl Token {
     /// `C_CloseAllSessions`.
     pub fn close_all_sessions(&mut self) {
         self.sessions.clear();
-        self.objects.retain(|_, o| o.owner.is_none());
+        self.destroy_session_objects(None, false);
         self.login = None;
+    }
+
+    /// Destroys the session objects of `session` (of every session when `None`), only the
+    /// private ones when `private_only`. One copy of the loop for `C_CloseSession`,
+    /// `C_CloseAllSessions` and `C_Logout`.
+    fn destroy_session_objects(&mut self, session: Option<Ulong>, private_only: bool) {
+        self.objects.retain(|_, o| {
+            let owned = o.owner.is_some() && (session.is_none() || o.owner == session);
+            !(owned && (!private_only || o.is_private()))
+        });
     }
 
     /// `C_GetSessionInfo`.
@@ -470,20 +494,20 @@ impl Token {
         if self.login.take().is_none() {
             return Err(CKR_USER_NOT_LOGGED_IN);
         }
-        self.objects
-            .retain(|_, o| o.owner.is_none() || !o.is_private());
-        let private: Vec<Ulong> = self
-            .objects
-            .iter()
-            .filter(|(_, o)| o.is_private())
-            .map(|(h, _)| *h)
-            .collect();
-        for old in private {
-            if let Some(object) = self.objects.remove(&old) {
-                self.objects.insert(self.next_object, object);
-                self.next_object += 1;
-            }
-        }
+        self.destroy_session_objects(None, true);
+        let Token {
+            objects,
+            next_object,
+            ..
+        } = self;
+        objects.rekey(
+            |o| o.is_private(),
+            || {
+                let handle = *next_object;
+                *next_object += 1;
+                handle
+            },
+        );
         Ok(())
     }
 
@@ -645,12 +669,14 @@ impl Token {
         if self.session(session)?.find.is_some() {
             return Err(CKR_OPERATION_ACTIVE);
         }
-        let results: Vec<Ulong> = self
-            .objects
-            .iter()
-            .filter(|(_, o)| self.visible(o) && o.matches(template))
-            .map(|(h, _)| *h)
-            .collect();
+        // A plain loop: collecting a filtered iterator links its own copy of Vec's
+        // from-iterator code for this one call.
+        let mut results: Vec<Ulong> = Vec::new();
+        for (h, o) in self.objects.iter() {
+            if self.visible(o) && o.matches(template) {
+                results.push(*h);
+            }
+        }
         self.session_mut(session)?.find = Some(FindOp { results, next: 0 });
         Ok(())
     }
@@ -788,12 +814,7 @@ impl Token {
         mechanism: &Mechanism<'_>,
         key: Ulong,
     ) -> CkResult<()> {
-        if self.session(session)?.sign.is_some() {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
-        let op = self.signature_op(mechanism, key, CKO_PRIVATE_KEY, CKA_SIGN)?;
-        self.session_mut(session)?.sign = Some(op);
-        Ok(())
+        self.init_signature(session, OperationKind::Sign, mechanism, key)
     }
 
     /// Produces a signature for the session's sign operation over `input` (or the hashed
@@ -878,12 +899,7 @@ impl Token {
         mechanism: &Mechanism<'_>,
         key: Ulong,
     ) -> CkResult<()> {
-        if self.session(session)?.verify.is_some() {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
-        let op = self.signature_op(mechanism, key, CKO_PUBLIC_KEY, CKA_VERIFY)?;
-        self.session_mut(session)?.verify = Some(op);
-        Ok(())
+        self.init_signature(session, OperationKind::Verify, mechanism, key)
     }
 
     fn finish_verify(
@@ -941,6 +957,27 @@ impl Token {
             OperationKind::Verify => &mut s.verify,
             _ => &mut s.sign,
         })
+    }
+
+    /// `C_SignInit` (with a private key) or `C_VerifyInit` (with a public key): one copy for
+    /// both.
+    fn init_signature(
+        &mut self,
+        session: Ulong,
+        kind: OperationKind,
+        mechanism: &Mechanism<'_>,
+        key: Ulong,
+    ) -> CkResult<()> {
+        if self.signature_slot(session, kind)?.is_some() {
+            return Err(CKR_OPERATION_ACTIVE);
+        }
+        let (class, usage) = match kind {
+            OperationKind::Verify => (CKO_PUBLIC_KEY, CKA_VERIFY),
+            _ => (CKO_PRIVATE_KEY, CKA_SIGN),
+        };
+        let op = self.signature_op(mechanism, key, class, usage)?;
+        *self.signature_slot(session, kind)? = Some(op);
+        Ok(())
     }
 
     /// A single-part call is refused once parts were given to `*Update`.
@@ -1084,37 +1121,32 @@ impl Token {
         let ec_type = CKK_EC.to_ne_bytes();
         let public_class = CKO_PUBLIC_KEY.to_ne_bytes();
         let private_class = CKO_PRIVATE_KEY.to_ne_bytes();
-        let mut pub_template: Vec<Attribute<'_>> = public_template.to_vec();
-        let mut priv_template: Vec<Attribute<'_>> = private_template.to_vec();
-        for (t, class) in [
-            (&mut pub_template, &public_class[..]),
-            (&mut priv_template, &private_class[..]),
-        ] {
-            t.retain(|a| a.kind != CKA_CLASS && a.kind != CKA_KEY_TYPE && a.kind != CKA_EC_PARAMS);
-            t.push(Attribute::new(CKA_CLASS, class));
-            t.push(Attribute::new(CKA_KEY_TYPE, &ec_type));
-        }
-        let mut public_generated =
-            alloc::vec![(CKA_EC_PARAMS, params.to_vec()), (CKA_EC_POINT, point)];
+        let pub_template = key_template(public_template, &public_class, &ec_type);
+        let priv_template = key_template(private_template, &private_class, &ec_type);
+        let public_generated = alloc::vec![
+            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+            (CKA_EC_POINT, zeroize::Zeroizing::new(point)),
+        ];
         let private_generated = alloc::vec![
-            (CKA_EC_PARAMS, params.to_vec()),
-            (CKA_VALUE, signing_key.to_bytes().to_vec()),
+            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+            (
+                CKA_VALUE,
+                zeroize::Zeroizing::new(signing_key.to_bytes().to_vec()),
+            ),
         ];
         let max_label = self.config.max_label_len;
         let public = Object::generated(
             ObjectKind::EcPublicKey,
             &pub_template,
-            &public_generated,
+            public_generated,
             KeyMaterial::EcPublic(Box::new(verifying_key)),
             CKM_EC_KEY_PAIR_GEN,
             max_label,
         )?;
-        public_generated.clear();
-        let private_generated = zeroize::Zeroizing::new(private_generated);
         let private = Object::generated(
             ObjectKind::EcPrivateKey,
             &priv_template,
-            &private_generated,
+            private_generated,
             KeyMaterial::EcPrivate(Box::new(signing_key)),
             CKM_EC_KEY_PAIR_GEN,
             max_label,
@@ -1137,8 +1169,28 @@ impl Token {
     /// `C_GenerateRandom`.
     pub fn generate_random(&mut self, session: Ulong, out: &mut [u8]) -> CkResult<()> {
         self.session(session)?;
-        self.rng().fill(out).map_err(|_| CKR_DEVICE_ERROR)
+        self.fill_random(out)
     }
+}
+
+/// A generated key's template: the caller's `given` one without the attributes the token
+/// sets (class, key type, EC parameters), then `class` and `key_type`. One pass (no copy that
+/// is filtered afterwards).
+#[cfg(feature = "ecdsa")]
+fn key_template<'a>(
+    given: &[Attribute<'a>],
+    class: &'a [u8],
+    key_type: &'a [u8],
+) -> Vec<Attribute<'a>> {
+    let mut t = Vec::with_capacity(given.len() + 2);
+    for a in given {
+        if !matches!(a.kind, CKA_CLASS | CKA_KEY_TYPE | CKA_EC_PARAMS) {
+            t.push(*a);
+        }
+    }
+    t.push(Attribute::new(CKA_CLASS, class));
+    t.push(Attribute::new(CKA_KEY_TYPE, key_type));
+    t
 }
 
 /// Library version as (major, minor) from the crate version (the workspace's, shared by

@@ -72,19 +72,23 @@ impl TokenState {
         let failures = self.user_failures.to_le_bytes();
         let so = self.so_pin.as_ref().map(PinHash::to_bytes);
         let user = self.user_pin.as_ref().map(PinHash::to_bytes);
-        let mut entries: Vec<(u32, ValueKind, &[u8])> = alloc::vec![
+        // A fixed array with the optional PIN entries last: no vector to allocate and grow.
+        let mut entries: [(u32, ValueKind, &[u8]); 6] = [
             (TAG_LABEL, ValueKind::Bytes, &self.label[..]),
             (TAG_SERIAL, ValueKind::Bytes, &self.serial[..]),
             (TAG_FLAGS, ValueKind::Bytes, &flags[..]),
             (TAG_USER_FAILURES, ValueKind::Bytes, &failures[..]),
+            (0, ValueKind::Bytes, &[]),
+            (0, ValueKind::Bytes, &[]),
         ];
-        if let Some(so) = &so {
-            entries.push((TAG_SO_PIN, ValueKind::Bytes, &so[..]));
+        let mut count = 4;
+        for (tag, pin) in [(TAG_SO_PIN, &so), (TAG_USER_PIN, &user)] {
+            if let Some(pin) = pin {
+                entries[count] = (tag, ValueKind::Bytes, &pin[..]);
+                count += 1;
+            }
         }
-        if let Some(user) = &user {
-            entries.push((TAG_USER_PIN, ValueKind::Bytes, &user[..]));
-        }
-        record::encode(RecordKind::TokenState, &entries)
+        record::encode(RecordKind::TokenState, &entries[..count])
     }
 
     /// Decodes a stored state; `None` if the record is damaged or not a token state.
@@ -103,14 +107,13 @@ impl TokenState {
         let serial: [u8; 8] = get(TAG_SERIAL)?.try_into().ok()?;
         let flags: [u8; 1] = get(TAG_FLAGS)?.try_into().ok()?;
         let failures: [u8; 4] = get(TAG_USER_FAILURES)?.try_into().ok()?;
-        let so_pin = match get(TAG_SO_PIN) {
-            Some(b) => Some(PinHash::from_bytes(b)?),
-            None => None,
+        // An absent PIN hash is `None`, a malformed one fails the decode.
+        let pin = |tag: u32| match get(tag) {
+            Some(b) => PinHash::from_bytes(b).map(Some),
+            None => Some(None),
         };
-        let user_pin = match get(TAG_USER_PIN) {
-            Some(b) => Some(PinHash::from_bytes(b)?),
-            None => None,
-        };
+        let so_pin = pin(TAG_SO_PIN)?;
+        let user_pin = pin(TAG_USER_PIN)?;
         Some(TokenState {
             label,
             serial,

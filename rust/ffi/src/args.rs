@@ -127,6 +127,28 @@ pub(crate) unsafe fn mechanism<'a>(ptr: *const CK_MECHANISM) -> CkResult<Mechani
     })
 }
 
+/// The number of entries of the caller's template array `ptr[..count]` after the checks every
+/// template gets: 0 for an empty one (whatever `ptr`), `CKR_ARGUMENTS_BAD` for NULL with a
+/// nonzero count or a range that does not fit the address space.
+fn template_len(ptr: *const CK_ATTRIBUTE, count: CK_ULONG) -> CkResult<usize> {
+    let count = to_usize(count)?;
+    if count == 0 {
+        return Ok(0);
+    }
+    if ptr.is_null() {
+        return Err(CKR_ARGUMENTS_BAD);
+    }
+    check_range(ptr as usize, count, core::mem::size_of::<CK_ATTRIBUTE>())?;
+    Ok(count)
+}
+
+/// An empty vector with room for exactly `n` elements (`CKR_HOST_MEMORY` if that fails).
+fn vec_for<T>(n: usize) -> CkResult<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| CKR_HOST_MEMORY)?;
+    Ok(v)
+}
+
 /// Reads the `count` entries of the caller's template array (values untouched).
 ///
 /// # Safety
@@ -135,18 +157,8 @@ pub(crate) unsafe fn template_entries(
     ptr: *const CK_ATTRIBUTE,
     count: CK_ULONG,
 ) -> CkResult<Vec<CK_ATTRIBUTE>> {
-    let count = to_usize(count)?;
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    if ptr.is_null() {
-        return Err(CKR_ARGUMENTS_BAD);
-    }
-    check_range(ptr as usize, count, core::mem::size_of::<CK_ATTRIBUTE>())?;
-    let mut entries = Vec::new();
-    entries
-        .try_reserve_exact(count)
-        .map_err(|_| CKR_HOST_MEMORY)?;
+    let count = template_len(ptr, count)?;
+    let mut entries = vec_for(count)?;
     for i in 0..count {
         // SAFETY: `i < count`, and the caller's array holds `count` readable entries (the
         // range was checked not to wrap), so `ptr + i` is in it; read unaligned.
@@ -157,6 +169,7 @@ pub(crate) unsafe fn template_entries(
 
 /// The caller's input template (`C_CreateObject`, `C_FindObjectsInit`, …) as the engine's
 /// [`Attribute`]s. An entry with a NULL `pValue` and a nonzero length is `CKR_ARGUMENTS_BAD`.
+/// Each entry is read and converted in one pass (no intermediate copy of the entries).
 ///
 /// # Safety
 /// As for [`template_entries`], and each entry's value is readable for `ulValueLen` bytes and
@@ -165,12 +178,11 @@ pub(crate) unsafe fn template<'a>(
     ptr: *const CK_ATTRIBUTE,
     count: CK_ULONG,
 ) -> CkResult<Vec<Attribute<'a>>> {
-    // SAFETY: forwarded from the caller.
-    let entries = unsafe { template_entries(ptr, count)? };
-    let mut out = Vec::new();
-    out.try_reserve_exact(entries.len())
-        .map_err(|_| CKR_HOST_MEMORY)?;
-    for e in entries {
+    let count = template_len(ptr, count)?;
+    let mut out = vec_for(count)?;
+    for i in 0..count {
+        // SAFETY: as in `template_entries`.
+        let e = unsafe { ptr.add(i).read_unaligned() };
         // SAFETY: forwarded from the caller.
         let value = unsafe { bytes(e.pValue.cast::<u8>().cast_const(), e.ulValueLen)? };
         out.push(Attribute {

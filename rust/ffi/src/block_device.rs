@@ -73,7 +73,11 @@ pub struct CBlockDevice {
     program: CorePkcs11ProgramFn,
     erase: CorePkcs11EraseFn,
     sync: Option<CorePkcs11SyncFn>,
-    geometry: Geometry,
+    /// The checked geometry as the C structure gives it: read, program and block size, block
+    /// count (the erase value is always unknown). Not a [`Geometry`]: its `Option<u8>` would
+    /// give `Option<CBlockDevice>` a `None` with a nonzero byte, which puts the static below
+    /// in `.data` (44 bytes of flash for its initial image) instead of `.bss`.
+    sizes: [u32; 4],
 }
 
 // SAFETY: `core_pkcs11_block_device.h` makes the callbacks callable from whichever task calls
@@ -101,7 +105,12 @@ impl CBlockDevice {
             program: device.xProgram?,
             erase: device.xErase?,
             sync: device.xSync,
-            geometry,
+            sizes: [
+                geometry.read_size,
+                geometry.program_size,
+                geometry.block_size,
+                geometry.block_count,
+            ],
         })
     }
 }
@@ -117,12 +126,19 @@ fn c_result(rc: i32) -> Result<(), BlockDeviceError> {
 
 impl BlockDevice for CBlockDevice {
     fn geometry(&self) -> Geometry {
-        self.geometry
+        let [read_size, program_size, block_size, block_count] = self.sizes;
+        Geometry {
+            read_size,
+            program_size,
+            block_size,
+            block_count,
+            erase_value: None,
+        }
     }
 
     fn read(&mut self, block: u32, offset: u32, buf: &mut [u8]) -> Result<(), BlockDeviceError> {
-        self.geometry
-            .check_access(block, offset, buf.len(), self.geometry.read_size)?;
+        let geometry = self.geometry();
+        geometry.check_access(block, offset, buf.len(), geometry.read_size)?;
         let size = u32::try_from(buf.len()).map_err(|_| BlockDeviceError::OutOfRange)?;
         // SAFETY: the callback was checked non-NULL and the header makes it valid with this
         // context until `C_Finalize`; `buf` is valid for `size` writable bytes for the call;
@@ -139,8 +155,8 @@ impl BlockDevice for CBlockDevice {
     }
 
     fn program(&mut self, block: u32, offset: u32, data: &[u8]) -> Result<(), BlockDeviceError> {
-        self.geometry
-            .check_access(block, offset, data.len(), self.geometry.program_size)?;
+        let geometry = self.geometry();
+        geometry.check_access(block, offset, data.len(), geometry.program_size)?;
         let size = u32::try_from(data.len()).map_err(|_| BlockDeviceError::OutOfRange)?;
         // SAFETY: as in `read`; `data` is valid for `size` readable bytes for the call.
         c_result(unsafe {
@@ -155,7 +171,7 @@ impl BlockDevice for CBlockDevice {
     }
 
     fn erase(&mut self, block: u32) -> Result<(), BlockDeviceError> {
-        self.geometry.check_access(block, 0, 0, 1)?;
+        self.geometry().check_access(block, 0, 0, 1)?;
         // SAFETY: as in `read`; the block exists.
         c_result(unsafe { (self.erase)(self.context, block) })
     }

@@ -55,10 +55,8 @@ pub fn from_shim() -> Config {
             &shim::core_pkcs11_cfg_max_login_attempts,
         )
     };
-    let mut pin = Vec::new();
-    pin.extend_from_slice(default_user_pin());
     Config {
-        default_user_pin: pin,
+        default_user_pin: default_user_pin().to_vec(),
         max_sessions: read(sessions),
         max_objects: read(objects),
         max_label_len: read(label),

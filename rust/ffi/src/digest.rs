@@ -14,7 +14,7 @@ pub unsafe extern "C" fn C_DigestInit(
     hSession: CK_SESSION_HANDLE,
     pMechanism: *mut CK_MECHANISM,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let mechanism = unsafe { args::mechanism(pMechanism)? };
         token.digest_init(hSession, &mechanism)
@@ -34,12 +34,16 @@ pub unsafe extern "C" fn C_Digest(
     pDigest: *mut CK_BYTE,
     pulDigestLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Digest, |token| {
+    guard::with_operation(hSession, OperationKind::Digest, move |token| {
         // SAFETY: forwarded from the caller.
         unsafe {
-            args::with_output(pData, ulDataLen, pDigest, pulDigestLen, &mut |data, out| {
-                token.digest(hSession, data, out)
-            })
+            args::with_output(
+                pData,
+                ulDataLen,
+                pDigest,
+                pulDigestLen,
+                &mut move |data, out| token.digest(hSession, data, out),
+            )
         }
     })
 }
@@ -54,7 +58,7 @@ pub unsafe extern "C" fn C_DigestUpdate(
     pPart: *mut CK_BYTE,
     ulPartLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Digest, |token| {
+    guard::with_operation(hSession, OperationKind::Digest, move |token| {
         // SAFETY: forwarded from the caller.
         let part = unsafe { args::bytes(pPart, ulPartLen)? };
         token.digest_update(hSession, part)
@@ -72,7 +76,7 @@ pub unsafe extern "C" fn C_DigestFinal(
     pDigest: *mut CK_BYTE,
     pulDigestLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Digest, |token| {
+    guard::with_operation(hSession, OperationKind::Digest, move |token| {
         // SAFETY: forwarded from the caller; there is no input.
         unsafe {
             args::with_output(
@@ -80,7 +84,7 @@ pub unsafe extern "C" fn C_DigestFinal(
                 0,
                 pDigest,
                 pulDigestLen,
-                &mut |_, out| token.digest_final(hSession, out),
+                &mut move |_, out| token.digest_final(hSession, out),
             )
         }
     })

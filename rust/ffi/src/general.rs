@@ -91,7 +91,7 @@ fn open_token() -> Result<Token, CK_RV> {
 /// stay callable until `C_Finalize`.
 #[no_mangle]
 pub unsafe extern "C" fn C_Initialize(pInitArgs: CK_VOID_PTR) -> CK_RV {
-    guard::with_state(|state| {
+    guard::with_state(move |state| {
         // SAFETY: forwarded from the caller.
         let request = match unsafe { parse_init_args(pInitArgs) } {
             Ok(r) => r,
@@ -158,7 +158,7 @@ pub unsafe extern "C" fn C_Finalize(pReserved: CK_VOID_PTR) -> CK_RV {
 /// `pInfo` is NULL or points to writable memory for a `CK_INFO`.
 #[no_mangle]
 pub unsafe extern "C" fn C_GetInfo(pInfo: *mut CK_INFO) -> CK_RV {
-    guard::with_token(|_| {
+    guard::with_token(move |_| {
         let info = CK_INFO {
             cryptokiVersion: CRYPTOKI_VERSION,
             manufacturerID: blank_padded(b"core-pkcs11"),

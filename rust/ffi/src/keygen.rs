@@ -21,7 +21,7 @@ pub unsafe extern "C" fn C_GenerateKeyPair(
     phPublicKey: *mut CK_OBJECT_HANDLE,
     phPrivateKey: *mut CK_OBJECT_HANDLE,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(phPublicKey)?;
         args::non_null(phPrivateKey)?;
         // SAFETY: forwarded from the caller.

@@ -19,7 +19,7 @@ pub unsafe extern "C" fn C_CreateObject(
     ulCount: CK_ULONG,
     phObject: *mut CK_OBJECT_HANDLE,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(phObject)?;
         // SAFETY: forwarded from the caller.
         let template = unsafe { args::template(pTemplate, ulCount)? };
@@ -39,7 +39,7 @@ pub unsafe extern "C" fn C_DestroyObject(
     hSession: CK_SESSION_HANDLE,
     hObject: CK_OBJECT_HANDLE,
 ) -> CK_RV {
-    guard::with_token(|token| token.destroy_object(hSession, hObject))
+    guard::with_token(move |token| token.destroy_object(hSession, hObject))
 }
 
 /// `C_GetObjectSize`.
@@ -52,7 +52,7 @@ pub unsafe extern "C" fn C_GetObjectSize(
     hObject: CK_OBJECT_HANDLE,
     pulSize: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(pulSize)?;
         let size = token.object_size(hSession, hObject)?;
         // SAFETY: non-NULL and writable (caller).
@@ -84,25 +84,24 @@ pub unsafe extern "C" fn C_GetAttributeValue(
     pTemplate: *mut CK_ATTRIBUTE,
     ulCount: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
-        let entries = unsafe { args::template_entries(pTemplate, ulCount)? };
-        // Buffers as (start, length), to reject overlapping ones before making slices.
-        let mut ranges: Vec<(*const u8, usize)> = Vec::new();
-        ranges
-            .try_reserve_exact(entries.len())
-            .map_err(|_| CKR_HOST_MEMORY)?;
-        for e in &entries {
-            let len = if e.pValue.is_null() {
-                0
+        let mut entries = unsafe { args::template_entries(pTemplate, ulCount)? };
+        // The length of an entry's value buffer (0 for NULL: a length query).
+        let buffer_len = |e: &CK_ATTRIBUTE| {
+            if e.pValue.is_null() {
+                Ok(0)
             } else {
-                args::to_usize(e.ulValueLen)?
-            };
-            ranges.push((e.pValue.cast::<u8>().cast_const(), len));
-        }
-        for (i, &(a, a_len)) in ranges.iter().enumerate() {
-            for &(b, b_len) in &ranges[..i] {
-                if args::overlaps(a, a_len, b, b_len) {
+                args::to_usize(e.ulValueLen)
+            }
+        };
+        // Overlapping buffers are rejected before any slice is made. (Computed from the
+        // entries themselves: no second vector of ranges.)
+        for (i, a) in entries.iter().enumerate() {
+            let a_len = buffer_len(a)?;
+            for b in &entries[..i] {
+                let (a_ptr, b_ptr) = (a.pValue.cast::<u8>(), b.pValue.cast::<u8>());
+                if args::overlaps(a_ptr, a_len, b_ptr, buffer_len(b)?) {
                     return Err(CKR_ARGUMENTS_BAD);
                 }
             }
@@ -111,27 +110,31 @@ pub unsafe extern "C" fn C_GetAttributeValue(
         queries
             .try_reserve_exact(entries.len())
             .map_err(|_| CKR_HOST_MEMORY)?;
-        for (e, &(_, len)) in entries.iter().zip(&ranges) {
+        for e in &entries {
             let buffer = if e.pValue.is_null() {
                 None
             } else {
                 // SAFETY: writable for `ulValueLen` bytes (caller), and no other buffer of the
                 // template overlaps it (checked above), so this slice is its only reference.
-                Some(unsafe { args::bytes_mut(e.pValue.cast::<u8>(), len)? })
+                Some(unsafe { args::bytes_mut(e.pValue.cast::<u8>(), buffer_len(e)?)? })
             };
             queries.push(AttributeQuery::new(e.r#type, buffer));
         }
         let result = token.get_attribute_values(hSession, hObject, &mut queries);
         if lengths_reported(&result) {
-            let lens: Vec<CK_ULONG> = queries.iter().map(|q| q.len).collect();
+            // The lengths go to the local copy of the entries first, so that the value slices
+            // are gone before the caller's template is written.
+            for (e, q) in entries.iter_mut().zip(&queries) {
+                e.ulValueLen = q.len;
+            }
             drop(queries);
-            for (i, len) in lens.into_iter().enumerate() {
+            for (i, e) in entries.iter().enumerate() {
                 // SAFETY: `i < ulCount`, an entry of the caller's writable template; only the
                 // `ulValueLen` field is written, unaligned, through a raw place (no reference),
                 // and the value slices are gone.
                 unsafe {
                     let entry = pTemplate.add(i);
-                    core::ptr::addr_of_mut!((*entry).ulValueLen).write_unaligned(len);
+                    core::ptr::addr_of_mut!((*entry).ulValueLen).write_unaligned(e.ulValueLen);
                 }
             }
         }
@@ -151,7 +154,7 @@ pub unsafe extern "C" fn C_SetAttributeValue(
     pTemplate: *mut CK_ATTRIBUTE,
     ulCount: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let template = unsafe { args::template(pTemplate, ulCount)? };
         token.set_attribute_values(hSession, hObject, &template)
@@ -169,7 +172,7 @@ pub unsafe extern "C" fn C_FindObjectsInit(
     pTemplate: *mut CK_ATTRIBUTE,
     ulCount: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let template = unsafe { args::template(pTemplate, ulCount)? };
         token.find_objects_init(hSession, &template)
@@ -191,7 +194,7 @@ pub unsafe extern "C" fn C_FindObjects(
     ulMaxObjectCount: CK_ULONG,
     pulObjectCount: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(pulObjectCount)?;
         let max = args::to_usize(ulMaxObjectCount)?;
         if max > 0 {
@@ -218,5 +221,5 @@ pub unsafe extern "C" fn C_FindObjects(
 /// None beyond the C signature.
 #[no_mangle]
 pub unsafe extern "C" fn C_FindObjectsFinal(hSession: CK_SESSION_HANDLE) -> CK_RV {
-    guard::with_token(|token| token.find_objects_final(hSession))
+    guard::with_token(move |token| token.find_objects_final(hSession))
 }

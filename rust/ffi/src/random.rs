@@ -14,7 +14,7 @@ pub unsafe extern "C" fn C_SeedRandom(
     pSeed: *mut CK_BYTE,
     ulSeedLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let seed = unsafe { args::bytes(pSeed, ulSeedLen)? };
         token.seed_random(hSession, seed)
@@ -31,7 +31,7 @@ pub unsafe extern "C" fn C_GenerateRandom(
     RandomData: *mut CK_BYTE,
     ulRandomLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         let len = args::to_usize(ulRandomLen)?;
         // SAFETY: NULL with a nonzero length is rejected; otherwise writable for `len` bytes
         // (caller) and referenced by nothing else.

@@ -20,7 +20,7 @@ pub unsafe extern "C" fn C_OpenSession(
     phSession: *mut CK_SESSION_HANDLE,
 ) -> CK_RV {
     let _ = (pApplication, Notify);
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         check_slot(slotID)?;
         args::non_null(phSession)?;
         let handle = token.open_session(flags)?;
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn C_OpenSession(
 /// None beyond the C signature.
 #[no_mangle]
 pub unsafe extern "C" fn C_CloseSession(hSession: CK_SESSION_HANDLE) -> CK_RV {
-    guard::with_token(|token| token.close_session(hSession))
+    guard::with_token(move |token| token.close_session(hSession))
 }
 
 /// `C_CloseAllSessions`.
@@ -44,7 +44,7 @@ pub unsafe extern "C" fn C_CloseSession(hSession: CK_SESSION_HANDLE) -> CK_RV {
 /// None beyond the C signature.
 #[no_mangle]
 pub unsafe extern "C" fn C_CloseAllSessions(slotID: CK_SLOT_ID) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         check_slot(slotID)?;
         token.close_all_sessions();
         Ok(())
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn C_GetSessionInfo(
     hSession: CK_SESSION_HANDLE,
     pInfo: *mut CK_SESSION_INFO,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         args::non_null(pInfo)?;
         let i = token.session_info(hSession)?;
         let info = CK_SESSION_INFO {
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn C_GetOperationState(
     pulOperationStateLen: *mut CK_ULONG,
 ) -> CK_RV {
     let _ = (hSession, pOperationState, pulOperationStateLen);
-    guard::with_token(|_| Err(CKR_FUNCTION_NOT_SUPPORTED))
+    crate::unsupported::refuse(CKR_FUNCTION_NOT_SUPPORTED)
 }
 
 /// `C_SetOperationState`: not supported.
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn C_SetOperationState(
         hEncryptionKey,
         hAuthenticationKey,
     );
-    guard::with_token(|_| Err(CKR_FUNCTION_NOT_SUPPORTED))
+    crate::unsupported::refuse(CKR_FUNCTION_NOT_SUPPORTED)
 }
 
 /// `C_Login` as `userType` (`CKU_SO`, `CKU_USER`, `CKU_CONTEXT_SPECIFIC`).
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn C_Login(
     pPin: *mut CK_UTF8CHAR,
     ulPinLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let pin = unsafe { args::bytes(pPin, ulPinLen)? };
         token.login(hSession, userType, pin)
@@ -134,5 +134,5 @@ pub unsafe extern "C" fn C_Login(
 /// None beyond the C signature.
 #[no_mangle]
 pub unsafe extern "C" fn C_Logout(hSession: CK_SESSION_HANDLE) -> CK_RV {
-    guard::with_token(|token| token.logout(hSession))
+    guard::with_token(move |token| token.logout(hSession))
 }

@@ -15,7 +15,7 @@ pub unsafe extern "C" fn C_SignInit(
     pMechanism: *mut CK_MECHANISM,
     hKey: CK_OBJECT_HANDLE,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let mechanism = unsafe { args::mechanism(pMechanism)? };
         token.sign_init(hSession, &mechanism, hKey)
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn C_Sign(
     pSignature: *mut CK_BYTE,
     pulSignatureLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Sign, |token| {
+    guard::with_operation(hSession, OperationKind::Sign, move |token| {
         // SAFETY: forwarded from the caller.
         unsafe {
             args::with_output(
@@ -43,7 +43,7 @@ pub unsafe extern "C" fn C_Sign(
                 ulDataLen,
                 pSignature,
                 pulSignatureLen,
-                &mut |data, out| token.sign(hSession, data, out),
+                &mut move |data, out| token.sign(hSession, data, out),
             )
         }
     })
@@ -59,7 +59,7 @@ pub unsafe extern "C" fn C_SignUpdate(
     pPart: *mut CK_BYTE,
     ulPartLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Sign, |token| {
+    guard::with_operation(hSession, OperationKind::Sign, move |token| {
         // SAFETY: forwarded from the caller.
         let part = unsafe { args::bytes(pPart, ulPartLen)? };
         token.sign_update(hSession, part)
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn C_SignFinal(
     pSignature: *mut CK_BYTE,
     pulSignatureLen: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Sign, |token| {
+    guard::with_operation(hSession, OperationKind::Sign, move |token| {
         // SAFETY: forwarded from the caller; there is no input.
         unsafe {
             args::with_output(
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn C_SignFinal(
                 0,
                 pSignature,
                 pulSignatureLen,
-                &mut |_, out| token.sign_final(hSession, out),
+                &mut move |_, out| token.sign_final(hSession, out),
             )
         }
     })

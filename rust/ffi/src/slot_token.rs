@@ -59,7 +59,7 @@ pub unsafe extern "C" fn C_GetSlotList(
     // The token cannot be removed, so `tokenPresent` changes nothing.
     let _ = tokenPresent;
     // SAFETY: forwarded from the caller.
-    guard::with_token(|_| unsafe { write_list(&[SLOT_ID], pSlotList, pulCount) })
+    guard::with_token(move |_| unsafe { write_list(&[SLOT_ID], pSlotList, pulCount) })
 }
 
 /// `C_GetSlotInfo`.
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn C_GetSlotList(
 /// `pInfo` is NULL or writable for a `CK_SLOT_INFO`.
 #[no_mangle]
 pub unsafe extern "C" fn C_GetSlotInfo(slotID: CK_SLOT_ID, pInfo: *mut CK_SLOT_INFO) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         check_slot(slotID)?;
         args::non_null(pInfo)?;
         let i = token.slot_info();
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn C_GetSlotInfo(slotID: CK_SLOT_ID, pInfo: *mut CK_SLOT_I
 /// `pInfo` is NULL or writable for a `CK_TOKEN_INFO`.
 #[no_mangle]
 pub unsafe extern "C" fn C_GetTokenInfo(slotID: CK_SLOT_ID, pInfo: *mut CK_TOKEN_INFO) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         check_slot(slotID)?;
         args::non_null(pInfo)?;
         let i = token.token_info();
@@ -142,7 +142,7 @@ pub unsafe extern "C" fn C_GetMechanismList(
     pMechanismList: *mut CK_MECHANISM_TYPE,
     pulCount: *mut CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         check_slot(slotID)?;
         // SAFETY: forwarded from the caller.
         unsafe { write_list(token.mechanism_list(), pMechanismList, pulCount) }
@@ -159,7 +159,7 @@ pub unsafe extern "C" fn C_GetMechanismInfo(
     r#type: CK_MECHANISM_TYPE,
     pInfo: *mut CK_MECHANISM_INFO,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         check_slot(slotID)?;
         args::non_null(pInfo)?;
         let i = token.mechanism_info(r#type)?;
@@ -184,7 +184,7 @@ pub unsafe extern "C" fn C_InitToken(
     ulPinLen: CK_ULONG,
     pLabel: *mut CK_UTF8CHAR,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         check_slot(slotID)?;
         // SAFETY: NULL is rejected; otherwise readable for 32 bytes (caller).
         let label = unsafe { args::read(pLabel.cast::<[u8; 32]>().cast_const())? };
@@ -204,7 +204,7 @@ pub unsafe extern "C" fn C_InitPIN(
     pPin: *mut CK_UTF8CHAR,
     ulPinLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let pin = unsafe { args::bytes(pPin, ulPinLen)? };
         token.init_pin(hSession, pin)
@@ -223,7 +223,7 @@ pub unsafe extern "C" fn C_SetPIN(
     pNewPin: *mut CK_UTF8CHAR,
     ulNewLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let old_pin = unsafe { args::bytes(pOldPin, ulOldLen)? };
         // SAFETY: forwarded from the caller.
@@ -243,5 +243,5 @@ pub unsafe extern "C" fn C_WaitForSlotEvent(
     pReserved: CK_VOID_PTR,
 ) -> CK_RV {
     let _ = (flags, pSlot, pReserved);
-    guard::with_token(|_| Err(CKR_FUNCTION_NOT_SUPPORTED))
+    crate::unsupported::refuse(CKR_FUNCTION_NOT_SUPPORTED)
 }

@@ -7,6 +7,15 @@ use crate::guard;
 use crate::types::*;
 use core_pkcs11_engine::ck::{CKR_FUNCTION_NOT_PARALLEL, CKR_FUNCTION_NOT_SUPPORTED};
 
+/// The whole body of an entry point this token does not implement:
+/// `CKR_CRYPTOKI_NOT_INITIALIZED` before `C_Initialize`, else `rv`. Shared (not inlined) so
+/// that each such entry point is a load of its code and a jump here, not a call of the guard
+/// with a closure of its own.
+#[inline(never)]
+pub(crate) fn refuse(rv: CK_RV) -> CK_RV {
+    guard::with_token(move |_| Err(rv))
+}
+
 /// Defines entry points that only check initialisation and return `$rv`.
 macro_rules! not_supported {
     ($rv:expr; $( $name:ident ( $( $arg:ident : $ty:ty ),* $(,)? ) ; )*) => {
@@ -18,7 +27,7 @@ macro_rules! not_supported {
             #[no_mangle]
             pub unsafe extern "C" fn $name( $( $arg : $ty ),* ) -> CK_RV {
                 let _ = ( $( $arg, )* );
-                guard::with_token(|_| Err($rv))
+                refuse($rv)
             }
         )*
     };

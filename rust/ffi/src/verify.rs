@@ -15,7 +15,7 @@ pub unsafe extern "C" fn C_VerifyInit(
     pMechanism: *mut CK_MECHANISM,
     hKey: CK_OBJECT_HANDLE,
 ) -> CK_RV {
-    guard::with_token(|token| {
+    guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let mechanism = unsafe { args::mechanism(pMechanism)? };
         token.verify_init(hSession, &mechanism, hKey)
@@ -34,7 +34,7 @@ pub unsafe extern "C" fn C_Verify(
     pSignature: *mut CK_BYTE,
     ulSignatureLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Verify, |token| {
+    guard::with_operation(hSession, OperationKind::Verify, move |token| {
         // SAFETY: forwarded from the caller.
         let data = unsafe { args::bytes(pData, ulDataLen)? };
         // SAFETY: forwarded from the caller.
@@ -53,7 +53,7 @@ pub unsafe extern "C" fn C_VerifyUpdate(
     pPart: *mut CK_BYTE,
     ulPartLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Verify, |token| {
+    guard::with_operation(hSession, OperationKind::Verify, move |token| {
         // SAFETY: forwarded from the caller.
         let part = unsafe { args::bytes(pPart, ulPartLen)? };
         token.verify_update(hSession, part)
@@ -70,7 +70,7 @@ pub unsafe extern "C" fn C_VerifyFinal(
     pSignature: *mut CK_BYTE,
     ulSignatureLen: CK_ULONG,
 ) -> CK_RV {
-    guard::with_operation(hSession, OperationKind::Verify, |token| {
+    guard::with_operation(hSession, OperationKind::Verify, move |token| {
         // SAFETY: forwarded from the caller.
         let signature = unsafe { args::bytes(pSignature, ulSignatureLen)? };
         token.verify_final(hSession, signature)

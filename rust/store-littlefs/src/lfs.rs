@@ -30,7 +30,7 @@ use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 use littlefs2_sys as ll;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 /// A littlefs error code (negative `LFS_ERR_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,20 +61,51 @@ pub(crate) struct Info {
     pub(crate) is_dir: bool,
 }
 
-/// One entry of a directory.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct DirEntry {
-    /// The name, without the directory.
-    pub(crate) name: Vec<u8>,
-    /// A regular file (else a directory).
-    pub(crate) is_file: bool,
-}
-
 /// Longest path the wrapper passes to littlefs (the store's paths are 13 bytes).
 const PATH_MAX: usize = 64;
 
+/// A NUL-terminated path for littlefs. Word-aligned so that in a `Result` it starts at a word
+/// boundary: a plain byte array sat at offset 1 there, and every caller copied it out byte
+/// by byte twice.
+#[derive(Debug, PartialEq, Eq)]
+#[repr(align(4))]
+pub(crate) struct CPath([u8; PATH_MAX]);
+
+impl CPath {
+    /// A path fixed at compile time, for constants (too long, or with a NUL, fails the build):
+    /// such paths cost no conversion and no check at run time.
+    pub(crate) const fn constant(path: &[u8]) -> CPath {
+        assert!(path.len() < PATH_MAX, "path too long");
+        let mut buf = [0u8; PATH_MAX];
+        let mut i = 0;
+        while i < path.len() {
+            assert!(path[i] != 0, "NUL in a path");
+            buf[i] = path[i];
+            i += 1;
+        }
+        CPath(buf)
+    }
+
+    /// A path of `N` bytes without NUL (the caller's guarantee, as for the store's record
+    /// names): copied without the checks of [`c_path`].
+    pub(crate) fn from_array<const N: usize>(path: &[u8; N]) -> CPath {
+        const { assert!(N < PATH_MAX) };
+        let mut buf = [0u8; PATH_MAX];
+        buf[..N].copy_from_slice(path);
+        CPath(buf)
+    }
+}
+
+impl core::ops::Deref for CPath {
+    type Target = [u8; PATH_MAX];
+
+    fn deref(&self) -> &[u8; PATH_MAX] {
+        &self.0
+    }
+}
+
 /// `path` as a NUL-terminated C string.
-fn c_path(path: &[u8]) -> Result<[u8; PATH_MAX], LfsError> {
+pub(crate) fn c_path(path: &[u8]) -> Result<CPath, LfsError> {
     if path.len() >= PATH_MAX {
         return Err(LfsError::NAMETOOLONG);
     }
@@ -83,7 +114,7 @@ fn c_path(path: &[u8]) -> Result<[u8; PATH_MAX], LfsError> {
     }
     let mut buf = [0u8; PATH_MAX];
     buf[..path.len()].copy_from_slice(path);
-    Ok(buf)
+    Ok(CPath(buf))
 }
 
 /// Cache size for a geometry: a multiple of the read and program sizes that divides the
@@ -372,9 +403,8 @@ impl<D: BlockDevice> Lfs<D> {
     }
 
     /// `lfs_stat`: `None` when `path` does not exist.
-    pub(crate) fn stat(&mut self, path: &[u8]) -> Result<Option<Info>, LfsError> {
+    pub(crate) fn stat(&mut self, path: &CPath) -> Result<Option<Info>, LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let mut info = ll::lfs_info::default();
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; `path` is NUL-terminated; `info` is a valid local.
@@ -388,27 +418,24 @@ impl<D: BlockDevice> Lfs<D> {
     }
 
     /// `lfs_mkdir`.
-    pub(crate) fn mkdir(&mut self, path: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn mkdir(&mut self, path: &CPath) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; `path` is NUL-terminated.
         check(unsafe { ll::lfs_mkdir(lfs, path.as_ptr() as *const c_char) }).map(|_| ())
     }
 
     /// `lfs_remove`.
-    pub(crate) fn remove(&mut self, path: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn remove(&mut self, path: &CPath) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; `path` is NUL-terminated.
         check(unsafe { ll::lfs_remove(lfs, path.as_ptr() as *const c_char) }).map(|_| ())
     }
 
     /// `lfs_rename`: atomically replaces `to` (if it exists) by `from`.
-    pub(crate) fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn rename(&mut self, from: &CPath, to: &CPath) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let (from, to) = (c_path(from)?, c_path(to)?);
         let lfs = self.lfs();
         // SAFETY: mounted `lfs`; both paths are NUL-terminated.
         check(unsafe {
@@ -423,9 +450,8 @@ impl<D: BlockDevice> Lfs<D> {
 
     /// Creates or truncates `path`, writes `data`, and closes it: littlefs commits the new
     /// content at the close, in one metadata commit.
-    pub(crate) fn write_file(&mut self, path: &[u8], data: &[u8]) -> Result<(), LfsError> {
+    pub(crate) fn write_file(&mut self, path: &CPath, data: &[u8]) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         let (file, file_config) = self.file();
         let flags = ll::lfs_open_flags_LFS_O_WRONLY
@@ -470,10 +496,14 @@ impl<D: BlockDevice> Lfs<D> {
         result.and(closed.map(|_| ()))
     }
 
-    /// Reads the whole of `path`; [`LfsError::FBIG`] if it is longer than `max_len`.
-    pub(crate) fn read_file(&mut self, path: &[u8], max_len: usize) -> Result<Vec<u8>, LfsError> {
+    /// Reads the whole of `path`; [`LfsError::FBIG`] if it is longer than `max_len`. The
+    /// bytes are wiped when dropped, on every path (they may be a secret record).
+    pub(crate) fn read_file(
+        &mut self,
+        path: &CPath,
+        max_len: usize,
+    ) -> Result<Zeroizing<Vec<u8>>, LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         let (file, file_config) = self.file();
         // SAFETY: as in `write_file`.
@@ -492,7 +522,7 @@ impl<D: BlockDevice> Lfs<D> {
             if size > max_len {
                 return Err(LfsError::FBIG);
             }
-            let mut out = vec![0u8; size];
+            let mut out = Zeroizing::new(vec![0u8; size]);
             let mut done = 0;
             while done < size {
                 // SAFETY: the file is open; `out[done..]` is valid for the writable length given.
@@ -503,61 +533,53 @@ impl<D: BlockDevice> Lfs<D> {
                         out[done..].as_mut_ptr() as *mut c_void,
                         (size - done) as u32,
                     )
-                });
-                match n {
-                    Ok(n) if n > 0 => done += n as usize,
-                    Ok(_) => {
-                        out.zeroize();
-                        return Err(LfsError::CORRUPT);
-                    }
-                    Err(e) => {
-                        out.zeroize();
-                        return Err(e);
-                    }
+                })?;
+                if n == 0 {
+                    return Err(LfsError::CORRUPT);
                 }
+                done += n as usize;
             }
             Ok(out)
         })();
         // SAFETY: the file is open in this slot; a read-only close writes nothing.
         let closed = check(unsafe { ll::lfs_file_close(lfs, file) });
         self.wipe_file_buffer();
-        match (result, closed) {
-            (Ok(out), Ok(_)) => Ok(out),
-            (Ok(mut out), Err(e)) => {
-                out.zeroize();
-                Err(e)
-            }
-            (Err(e), _) => Err(e),
-        }
+        // A failed close fails the read (the bytes read are wiped as they drop).
+        let out = result?;
+        closed?;
+        Ok(out)
     }
 
-    /// Lists `path`'s entries (without `.` and `..`).
-    pub(crate) fn read_dir(&mut self, path: &[u8]) -> Result<Vec<DirEntry>, LfsError> {
+    /// Calls `visit(name, is_file)` for each of `path`'s entries (without `.` and `..`;
+    /// `is_file`: a regular file, else a directory). The visitor runs while the directory is
+    /// open, so it must not call littlefs itself. A callback rather than a list of entries:
+    /// the one caller keeps only record ids, so no name is copied or allocated.
+    pub(crate) fn read_dir(
+        &mut self,
+        path: &CPath,
+        visit: &mut dyn FnMut(&[u8], bool),
+    ) -> Result<(), LfsError> {
         self.require_mounted()?;
-        let path = c_path(path)?;
         let lfs = self.lfs();
         let dir = self.dir();
         // SAFETY: mounted `lfs`; `dir` lives in `Inner`; no other directory is open in it.
         check(unsafe { ll::lfs_dir_open(lfs, dir, path.as_ptr() as *const c_char) })?;
-        let mut entries = Vec::new();
         let result = loop {
             let mut info = ll::lfs_info::default();
             // SAFETY: the directory is open; `info` is a valid local.
             match check(unsafe { ll::lfs_dir_read(lfs, dir, &mut info) }) {
                 Ok(0) => break Ok(()),
                 Ok(_) => {
-                    // littlefs NUL-terminates the name inside the array.
-                    let name: Vec<u8> = info
-                        .name
-                        .iter()
-                        .take_while(|&&c| c != 0)
-                        .map(|&c| c.to_ne_bytes()[0])
-                        .collect();
+                    // littlefs NUL-terminates the name inside the array; `c_char` is `i8` or
+                    // `u8` by target, the same bytes either way.
+                    let len = info.name.iter().take_while(|&&c| c != 0).count();
+                    // SAFETY: `info.name` is an array of `len` or more one-byte `c_char`s,
+                    // valid for reads as bytes for as long as `info` lives.
+                    let name = unsafe {
+                        core::slice::from_raw_parts(info.name.as_ptr().cast::<u8>(), len)
+                    };
                     if name != b"." && name != b".." {
-                        entries.push(DirEntry {
-                            name,
-                            is_file: u32::from(info.type_) == ll::lfs_type_LFS_TYPE_REG,
-                        });
+                        visit(name, u32::from(info.type_) == ll::lfs_type_LFS_TYPE_REG);
                     }
                 }
                 Err(e) => break Err(e),
@@ -565,7 +587,7 @@ impl<D: BlockDevice> Lfs<D> {
         };
         // SAFETY: the directory is open in this slot; closing only unlinks it.
         unsafe { ll::lfs_dir_close(lfs, dir) };
-        result.map(|()| entries)
+        result
     }
 
     /// `lfs_fs_size`: blocks in use (a best effort: shared blocks may be counted twice).

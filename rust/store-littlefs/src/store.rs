@@ -1,7 +1,7 @@
 //! The token's object store on littlefs.
 
 use crate::device::{BlockDevice, BlockDeviceError, Geometry, InvalidGeometry};
-use crate::lfs::{Lfs, LfsError};
+use crate::lfs::{c_path, CPath, Lfs, LfsError};
 use alloc::vec;
 use core::fmt;
 use core_pkcs11_engine::store::{ObjectStore, StoreError};
@@ -13,6 +13,10 @@ pub const DIRECTORY: &str = "/p11";
 /// Where a record is written before it is renamed over its final name. Not a record name,
 /// so [`ObjectStore::load`] ignores a copy left by a power cut; the next save replaces it.
 const TEMP_PATH: &[u8] = b"/p11/.tmp";
+
+/// [`DIRECTORY`] and [`TEMP_PATH`] as littlefs takes them, made at compile time.
+const DIRECTORY_C: CPath = CPath::constant(DIRECTORY.as_bytes());
+const TEMP_C: CPath = CPath::constant(TEMP_PATH);
 
 /// Longest record file read back; a longer file is passed to the engine as an empty
 /// (undecodable) record, which it counts as damaged. Records are at most a few KiB.
@@ -203,10 +207,10 @@ impl<D: BlockDevice> LittlefsStore<D> {
 
     /// Makes sure `/p11` exists on a mounted file system.
     fn finish(mut fs: Lfs<D>, mounted: Result<(), MountError>) -> Result<Self, MountFailure<D>> {
-        let result = mounted.and_then(|()| match fs.stat(DIRECTORY.as_bytes()) {
+        let result = mounted.and_then(|()| match fs.stat(&DIRECTORY_C) {
             Ok(Some(info)) if info.is_dir => Ok(()),
             Ok(Some(_)) => Err(MountError::Unrecognised),
-            Ok(None) => fs.mkdir(DIRECTORY.as_bytes()).map_err(mount_error),
+            Ok(None) => fs.mkdir(&DIRECTORY_C).map_err(mount_error),
             Err(e) => Err(mount_error(e)),
         });
         match result {
@@ -249,35 +253,44 @@ impl<D: BlockDevice> LittlefsStore<D> {
     /// 63 bytes; its directory must exist. A name in `/p11` that reads as a record id
     /// ([`parse_record_name`]) becomes that record.
     pub fn write_file(&mut self, path: &str, contents: &[u8]) -> Result<(), StoreError> {
-        self.write_atomically(path.as_bytes(), contents)
+        self.write_atomically(&c_path(path.as_bytes()), contents)
             .map_err(|e| self.failed_write(e))
     }
 
     /// Creates a directory (for an application sharing the file system, and for tests); an
     /// existing one is not an error.
     pub fn create_dir(&mut self, path: &str) -> Result<(), StoreError> {
-        match self.fs.stat(path.as_bytes()) {
+        let path = c_path(path.as_bytes()).map_err(store_error)?;
+        match self.fs.stat(&path) {
             Ok(Some(info)) if info.is_dir => Ok(()),
-            Ok(_) => self.fs.mkdir(path.as_bytes()).map_err(store_error),
+            Ok(_) => self.fs.mkdir(&path).map_err(store_error),
             Err(e) => Err(store_error(e)),
         }
     }
 
     /// Writes `contents` to the temporary file and renames it to `path` (see the type's
-    /// documentation for why this is atomic).
-    fn write_atomically(&mut self, path: &[u8], contents: &[u8]) -> Result<(), LfsError> {
+    /// documentation for why this is atomic). A `path` littlefs cannot take fails at the
+    /// rename, as any error there does.
+    fn write_atomically(
+        &mut self,
+        path: &Result<CPath, LfsError>,
+        contents: &[u8],
+    ) -> Result<(), LfsError> {
         // A temporary file left by a power cut (or a failed save) is dropped first, so its
-        // blocks are free for this one.
-        if self.fs.stat(TEMP_PATH)?.is_some() {
-            self.fs.remove(TEMP_PATH)?;
+        // blocks are free for this one. Removed directly, absent being fine: littlefs writes
+        // nothing for an absent file (the consistency pass its remove runs first is one the
+        // open for writing below runs anyway), and no stat first means less code.
+        match self.fs.remove(&TEMP_C) {
+            Ok(()) | Err(LfsError::NOENT) => {}
+            Err(e) => return Err(e),
         }
-        self.fs.write_file(TEMP_PATH, contents)?;
-        self.fs.rename(TEMP_PATH, path)
+        self.fs.write_file(&TEMP_C, contents)?;
+        self.fs.rename(&TEMP_C, path.as_ref().map_err(|e| *e)?)
     }
 
     fn failed_write(&mut self, e: LfsError) -> StoreError {
         // Best effort: free the temporary file's blocks (the next write retries anyway).
-        let _ = self.fs.remove(TEMP_PATH);
+        let _ = self.fs.remove(&TEMP_C);
         store_error(e)
     }
 }
@@ -289,13 +302,18 @@ fn blank<D: BlockDevice>(fs: &mut Lfs<D>) -> Result<bool, BlockDeviceError> {
     let mut buf = Zeroizing::new(vec![0u8; fs.cache_size() as usize]);
     let mut fill = g.erase_value;
     let device = fs.device_mut();
+    // The cache size divides the block size and is at least 1 (the geometry was checked: no
+    // zero read or program size). A plain loop: `step_by` would link its zero-step panic.
+    let step = buf.len() as u32;
     for block in 2..g.block_count {
-        for offset in (0..g.block_size).step_by(buf.len()) {
+        let mut offset = 0;
+        while offset < g.block_size {
             device.read(block, offset, &mut buf)?;
             let value = *fill.get_or_insert(buf[0]);
             if buf.iter().any(|&b| b != value) {
                 return Ok(false);
             }
+            offset += step;
         }
     }
     Ok(true)
@@ -314,16 +332,21 @@ impl<D: BlockDevice + Send> ObjectStore for LittlefsStore<D> {
     /// than [`MAX_RECORD_LEN`], is visited with no bytes (the engine counts it as damaged);
     /// a device error fails the load.
     fn load(&mut self, visit: &mut dyn FnMut(u32, &[u8])) -> Result<(), StoreError> {
-        let entries = self
-            .fs
-            .read_dir(DIRECTORY.as_bytes())
+        // The ids first, then the files: no file is opened while the directory is.
+        let mut ids = alloc::vec::Vec::new();
+        self.fs
+            .read_dir(&DIRECTORY_C, &mut |name, is_file| {
+                if let Some(id) = parse_record_name(name).filter(|_| is_file) {
+                    ids.push(id);
+                }
+            })
             .map_err(store_error)?;
-        for entry in entries {
-            let Some(id) = parse_record_name(&entry.name).filter(|_| entry.is_file) else {
-                continue;
-            };
-            match self.fs.read_file(&record_path(id), MAX_RECORD_LEN) {
-                Ok(bytes) => visit(id, &Zeroizing::new(bytes)),
+        for &id in &ids {
+            match self
+                .fs
+                .read_file(&CPath::from_array(&record_path(id)), MAX_RECORD_LEN)
+            {
+                Ok(bytes) => visit(id, &bytes),
                 Err(LfsError::CORRUPT) | Err(LfsError::FBIG) => visit(id, &[]),
                 // Gone since the listing: nothing to load.
                 Err(LfsError::NOENT) => {}
@@ -334,12 +357,12 @@ impl<D: BlockDevice + Send> ObjectStore for LittlefsStore<D> {
     }
 
     fn save(&mut self, id: u32, record: &[u8]) -> Result<(), StoreError> {
-        self.write_atomically(&record_path(id), record)
+        self.write_atomically(&Ok(CPath::from_array(&record_path(id))), record)
             .map_err(|e| self.failed_write(e))
     }
 
     fn remove(&mut self, id: u32) -> Result<(), StoreError> {
-        match self.fs.remove(&record_path(id)) {
+        match self.fs.remove(&CPath::from_array(&record_path(id))) {
             Ok(()) | Err(LfsError::NOENT) => Ok(()),
             Err(e) => Err(store_error(e)),
         }
