@@ -94,9 +94,9 @@ fn u64_to_ulong(v: u64) -> Option<Ulong> {
 
 /// Encodes entries `(tag, encoding kind, value)`; values of `Ulong` kinds are native `CK_ULONG`s.
 pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(
-        64 + entries.iter().map(|e| e.2.len() + 9).sum::<usize>(),
-    ));
+    // The exact size up front: a vector that grew would leave a copy of the record (which
+    // may hold a private key) unwiped in freed heap.
+    let mut out = Zeroizing::new(Vec::with_capacity(encoded_len(entries)));
     // The header and each entry's head go in as one piece each (fewer calls than one per
     // field; the same bytes).
     let count = (entries.len() as u16).to_le_bytes();
@@ -124,7 +124,24 @@ pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizin
     }
     let crc = crc32(&out);
     out.extend_from_slice(&crc.to_le_bytes());
+    debug_assert_eq!(out.len(), encoded_len(entries));
     out
+}
+
+/// The length of [`encode`]'s output: a 10-byte header, a 9-byte head per entry, its value
+/// (each `CK_ULONG` widened to 8 bytes) and the 4-byte CRC.
+fn encoded_len(entries: &[(u32, ValueKind, &[u8])]) -> usize {
+    let values: usize = entries
+        .iter()
+        .map(|(_, vk, value)| {
+            if encoding_of(*vk) == 0 {
+                value.len()
+            } else {
+                value.len() / ULONG_WIDTH * 8
+            }
+        })
+        .sum();
+    HEADER_LEN + 9 * entries.len() + values + 4
 }
 
 fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], RecordError> {
@@ -249,6 +266,23 @@ mod tests {
             ),
             (CKA_VALUE, Zeroizing::new(Vec::new())),
         ]
+    }
+
+    #[test]
+    fn encoding_is_sized_exactly_up_front() {
+        // Many CK_ULONG values (8 bytes each in a record, 4 in memory on 32-bit targets): the
+        // buffer is allocated once at its final size, so no partial copy is left in the heap.
+        let mut attrs = sample();
+        let mechanisms: Vec<u8> = (0..64 as Ulong).flat_map(|m| m.to_ne_bytes()).collect();
+        attrs.push((CKA_ALLOWED_MECHANISMS, Zeroizing::new(mechanisms)));
+        let mut entries = Vec::new();
+        for (k, v) in &attrs {
+            entries.push((attribute_tag(*k), value_kind(*k), v.as_slice()));
+        }
+        let bytes = encode(RecordKind::Object, &entries);
+        assert_eq!(bytes.len(), encoded_len(&entries));
+        assert_eq!(bytes.len(), bytes.capacity());
+        assert_eq!(decode_object(&bytes).unwrap(), attrs);
     }
 
     #[test]
