@@ -844,16 +844,17 @@ impl Token {
             Some(buf) if buf.len() >= needed => buf,
             _ => return Ok(Output::Needed(needed)),
         };
-        let mut op = self
-            .session_mut(session)?
-            .sign
-            .take()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        // The operation ends here. It is cleared in its slot rather than moved out of it
+        // (no copy of the operation, with its running hash, on the stack).
+        let slot = &mut self.session_mut(session)?.sign;
+        let op = slot.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         if let Some(mac) = op.mac.take() {
+            *slot = None;
             finish_mac_sign(mac, input, &mut buf[..needed]);
             return Ok(Output::Written(needed));
         }
         let input = op.input(input);
+        *slot = None;
         let Token {
             objects,
             drbg,
@@ -908,21 +909,23 @@ impl Token {
         input: Option<&[u8]>,
         signature: &[u8],
     ) -> CkResult<()> {
-        let mut op = self
-            .session_mut(session)?
-            .verify
-            .take()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        // The operation ends here; as in `finish_sign`, it is cleared in its slot rather
+        // than moved out of it.
+        let slot = &mut self.session_mut(session)?.verify;
+        let op = slot.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         if let Some(mac) = op.mac.take() {
+            *slot = None;
             return finish_mac_verify(mac, input, signature);
         }
+        let (key, raw) = (op.key, op.scheme == SignatureScheme::RsaX509);
+        let input = op.input(input);
+        *slot = None;
         let material = self
-            .object(op.key)
+            .object(key)
             .ok()
             .and_then(|o| o.key())
             .ok_or(CKR_KEY_HANDLE_INVALID)?;
-        let input = op.input(input);
-        if op.scheme == SignatureScheme::RsaX509 {
+        if raw {
             material.verify_raw(&input, signature)
         } else {
             material.verify(&input, signature)
