@@ -721,20 +721,7 @@ impl Token {
         data: &[u8],
         out: Option<&mut [u8]>,
     ) -> CkResult<Output> {
-        let s = self.session_mut(session)?;
-        let op = s.digest.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if op.updated {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
-        match out {
-            Some(buf) if buf.len() >= SHA256_LEN => {
-                let hash = crate::sha256::Sha256::digest(data);
-                buf[..SHA256_LEN].copy_from_slice(&hash);
-                s.digest = None;
-                Ok(Output::Written(SHA256_LEN))
-            }
-            _ => Ok(Output::Needed(SHA256_LEN)),
-        }
+        self.finish_digest(session, Some(data), out)
     }
 
     /// `C_DigestUpdate`.
@@ -751,13 +738,30 @@ impl Token {
 
     /// `C_DigestFinal`. `out` is `None` for a length query.
     pub fn digest_final(&mut self, session: Ulong, out: Option<&mut [u8]>) -> CkResult<Output> {
+        self.finish_digest(session, None, out)
+    }
+
+    /// Ends a digest: over `data` for `C_Digest` (refused once parts were given), over the
+    /// parts for `C_DigestFinal` (`data` is `None`). One copy for both: a single-part digest
+    /// starts from the operation's hash, still untouched. Not inlined, for the same reason.
+    #[inline(never)]
+    fn finish_digest(
+        &mut self,
+        session: Ulong,
+        data: Option<&[u8]>,
+        out: Option<&mut [u8]>,
+    ) -> CkResult<Output> {
         let s = self.session_mut(session)?;
-        if s.digest.is_none() {
-            return Err(CKR_OPERATION_NOT_INITIALIZED);
+        let op = s.digest.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if data.is_some() && op.updated {
+            return Err(CKR_OPERATION_ACTIVE);
         }
         match out {
             Some(buf) if buf.len() >= SHA256_LEN => {
-                let op = s.digest.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+                let mut op = s.digest.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+                if let Some(data) = data {
+                    op.hasher.update(data);
+                }
                 buf[..SHA256_LEN].copy_from_slice(&op.hasher.finalize());
                 Ok(Output::Written(SHA256_LEN))
             }
