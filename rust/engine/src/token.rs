@@ -97,30 +97,50 @@ impl Token {
     /// from `entropy`. Called by `C_Initialize`. Damaged records are skipped and counted.
     pub fn new(
         config: Config,
-        mut store: Box<dyn ObjectStore>,
+        store: Box<dyn ObjectStore>,
         mut entropy: Box<dyn EntropySource>,
     ) -> CkResult<Token> {
         let mut seed = zeroize::Zeroizing::new([0u8; 48]);
         entropy.fill(&mut seed[..]).map_err(|_| CKR_DEVICE_ERROR)?;
-        let mut drbg = BufferedDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
+        let drbg = BufferedDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
+        // The token is assembled first (its state set once the store is read): a failure
+        // below then drops one value, not each of its parts on each error path.
+        let mut token = Token {
+            config,
+            store,
+            entropy,
+            drbg,
+            state: TokenState::fresh([0; 8]),
+            sessions: VecMap::new(),
+            objects: VecMap::new(),
+            login: None,
+            next_session: 1,
+            next_object: 1,
+            next_store_id: 1,
+            damaged_records: 0,
+        };
 
         // Each record is decoded as the store visits it: no copy of every record is held
         // at once (less RAM at start-up, and no vector of records to build and drop).
         let mut state = None;
-        let mut objects = VecMap::new();
-        let mut next_object: Ulong = 1;
-        let mut next_store_id: u32 = 1;
-        let mut damaged_records = 0;
+        let Token {
+            store,
+            objects,
+            next_object,
+            next_store_id,
+            damaged_records,
+            ..
+        } = &mut token;
         store
             .load(&mut |id, bytes| {
                 if id == TOKEN_STATE_ID {
                     match TokenState::decode(bytes) {
                         Some(s) => state = Some(s),
-                        None => damaged_records += 1,
+                        None => *damaged_records += 1,
                     }
                     return;
                 }
-                next_store_id = next_store_id.max(id.saturating_add(1));
+                *next_store_id = (*next_store_id).max(id.saturating_add(1));
                 let restored = crate::record::decode_object(bytes)
                     .ok()
                     .and_then(|attrs| Object::restore(attrs).ok())
@@ -128,40 +148,24 @@ impl Token {
                 match restored {
                     Some(mut object) => {
                         object.store_id = Some(id);
-                        objects.insert(next_object, object);
-                        next_object += 1;
+                        objects.insert(*next_object, object);
+                        *next_object += 1;
                     }
-                    None => damaged_records += 1,
+                    None => *damaged_records += 1,
                 }
             })
             .map_err(store_error)?;
-        let fresh = state.is_none();
-        let state = match state {
-            Some(s) => s,
+        match state {
+            Some(s) => token.state = s,
             None => {
                 let mut serial = [0u8; 8];
-                DrbgRng::new(&mut drbg, &mut *entropy)
+                token
+                    .rng()
                     .fill(&mut serial)
                     .map_err(|_| CKR_DEVICE_ERROR)?;
-                TokenState::fresh(serial)
+                token.state = TokenState::fresh(serial);
+                token.save_state()?;
             }
-        };
-        let mut token = Token {
-            config,
-            store,
-            entropy,
-            drbg,
-            state,
-            sessions: VecMap::new(),
-            objects,
-            login: None,
-            next_session: 1,
-            next_object,
-            next_store_id,
-            damaged_records,
-        };
-        if fresh {
-            token.save_state()?;
         }
         Ok(token)
     }
