@@ -1132,36 +1132,42 @@ impl Token {
         let ec_type = CKK_EC.to_ne_bytes();
         let public_class = CKO_PUBLIC_KEY.to_ne_bytes();
         let private_class = CKO_PRIVATE_KEY.to_ne_bytes();
-        let pub_template = key_template(public_template, &public_class, &ec_type);
-        let priv_template = key_template(private_template, &private_class, &ec_type);
-        let public_generated = alloc::vec![
-            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
-            (CKA_EC_POINT, zeroize::Zeroizing::new(point)),
-        ];
-        let private_generated = alloc::vec![
-            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
-            (
-                CKA_VALUE,
-                zeroize::Zeroizing::new(signing_key.to_bytes().to_vec()),
-            ),
-        ];
         let max_label = self.config.max_label_len;
-        let public = Object::generated(
-            ObjectKind::EcPublicKey,
-            &pub_template,
-            public_generated,
-            KeyMaterial::EcPublic(Box::new(verifying_key)),
-            CKM_EC_KEY_PAIR_GEN,
-            max_label,
-        )?;
-        let private = Object::generated(
-            ObjectKind::EcPrivateKey,
-            &priv_template,
-            private_generated,
-            KeyMaterial::EcPrivate(Box::new(signing_key)),
-            CKM_EC_KEY_PAIR_GEN,
-            max_label,
-        )?;
+        // Each key's template and generated values are made just before the key, in a scope
+        // of their own: none of them is still alive (to be dropped) at another key's exits.
+        let public = {
+            let template = key_template(public_template, &public_class, &ec_type);
+            let generated = alloc::vec![
+                (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+                (CKA_EC_POINT, zeroize::Zeroizing::new(point)),
+            ];
+            Object::generated(
+                ObjectKind::EcPublicKey,
+                &template,
+                generated,
+                KeyMaterial::EcPublic(Box::new(verifying_key)),
+                CKM_EC_KEY_PAIR_GEN,
+                max_label,
+            )?
+        };
+        let private = {
+            let template = key_template(private_template, &private_class, &ec_type);
+            let generated = alloc::vec![
+                (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+                (
+                    CKA_VALUE,
+                    zeroize::Zeroizing::new(signing_key.to_bytes().to_vec()),
+                ),
+            ];
+            Object::generated(
+                ObjectKind::EcPrivateKey,
+                &template,
+                generated,
+                KeyMaterial::EcPrivate(Box::new(signing_key)),
+                CKM_EC_KEY_PAIR_GEN,
+                max_label,
+            )?
+        };
         Ok((public, private))
     }
 
