@@ -158,12 +158,14 @@ impl Token {
         match state {
             Some(s) => token.state = s,
             None => {
+                // The placeholder is already a fresh state: only its serial number is drawn
+                // (no second fresh state built and the first dropped).
                 let mut serial = [0u8; 8];
                 token
                     .rng()
                     .fill(&mut serial)
                     .map_err(|_| CKR_DEVICE_ERROR)?;
-                token.state = TokenState::fresh(serial);
+                token.state.serial = serial;
                 token.save_state()?;
             }
         }
