@@ -122,9 +122,11 @@ impl Token {
 
         // Each record is decoded as the store visits it: no copy of every record is held
         // at once (less RAM at start-up, and no vector of records to build and drop).
-        let mut state = None;
+        // A stored state replaces the placeholder as soon as it is decoded.
+        let mut stored_state = false;
         let Token {
             store,
+            state,
             objects,
             next_object,
             next_store_id,
@@ -135,7 +137,10 @@ impl Token {
             .load(&mut |id, bytes| {
                 if id == TOKEN_STATE_ID {
                     match TokenState::decode(bytes) {
-                        Some(s) => state = Some(s),
+                        Some(s) => {
+                            *state = s;
+                            stored_state = true;
+                        }
                         None => *damaged_records += 1,
                     }
                     return;
@@ -155,19 +160,16 @@ impl Token {
                 }
             })
             .map_err(store_error)?;
-        match state {
-            Some(s) => token.state = s,
-            None => {
-                // The placeholder is already a fresh state: only its serial number is drawn
-                // (no second fresh state built and the first dropped).
-                let mut serial = [0u8; 8];
-                token
-                    .rng()
-                    .fill(&mut serial)
-                    .map_err(|_| CKR_DEVICE_ERROR)?;
-                token.state.serial = serial;
-                token.save_state()?;
-            }
+        if !stored_state {
+            // The placeholder is already a fresh state: only its serial number is drawn
+            // (no second fresh state built and the first dropped).
+            let mut serial = [0u8; 8];
+            token
+                .rng()
+                .fill(&mut serial)
+                .map_err(|_| CKR_DEVICE_ERROR)?;
+            token.state.serial = serial;
+            token.save_state()?;
         }
         Ok(token)
     }
