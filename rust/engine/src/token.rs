@@ -837,18 +837,33 @@ impl Token {
         input: Option<&[u8]>,
         out: Option<&mut [u8]>,
     ) -> CkResult<Output> {
-        let op = self
-            .session(session)?
-            .sign
-            .as_ref()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        let key = op.key;
+        // The token's parts borrowed apart: the session's slot, the key and the DRBG are
+        // found once, and the slot is not looked up again to end the operation.
+        let Token {
+            sessions,
+            objects,
+            login,
+            drbg,
+            entropy,
+            config,
+            ..
+        } = self;
+        let slot = &mut sessions
+            .get_mut(&session)
+            .ok_or(CKR_SESSION_HANDLE_INVALID)?
+            .sign;
+        let op = slot.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        // The key as `Token::object` finds it: visible in the login state.
+        let material = objects
+            .get(&op.key)
+            .filter(|o| !o.is_private() || *login == Some(CKU_USER))
+            .and_then(|o| o.key());
         let mac_len = op.mac.as_deref().map(crate::mac::MacState::len);
-        let needed = match (mac_len, self.object(key).ok().and_then(|o| o.key())) {
+        let needed = match (mac_len, material) {
             (Some(n), _) => n,
             (None, Some(k)) => k.signature_len(),
             (None, None) => {
-                self.session_mut(session)?.sign = None;
+                *slot = None;
                 return Err(CKR_KEY_HANDLE_INVALID);
             }
         };
@@ -858,8 +873,6 @@ impl Token {
         };
         // The operation ends here. It is cleared in its slot rather than moved out of it
         // (no copy of the operation, with its running hash, on the stack).
-        let slot = &mut self.session_mut(session)?.sign;
-        let op = slot.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         if let Some(mac) = op.mac.take() {
             *slot = None;
             finish_mac_sign(mac, input, &mut buf[..needed]);
@@ -867,17 +880,7 @@ impl Token {
         }
         let input = op.input(input);
         *slot = None;
-        let Token {
-            objects,
-            drbg,
-            entropy,
-            config,
-            ..
-        } = self;
-        let material = objects
-            .get(&key)
-            .and_then(|o| o.key())
-            .ok_or(CKR_KEY_HANDLE_INVALID)?;
+        let material = material.ok_or(CKR_KEY_HANDLE_INVALID)?;
         let mut rng = DrbgRng::new(drbg, &mut **entropy);
         material.sign(&input, &mut buf[..needed], &mut rng, &config.accelerators)?;
         Ok(Output::Written(needed))
