@@ -198,6 +198,15 @@ impl Object {
     /// Validates the kind-specific values, normalises them, fills derived attributes and
     /// parses the key material.
     fn complete(&mut self) -> CkResult<()> {
+        // Both EC kinds check and normalise their curve first: one copy for the two.
+        #[cfg(feature = "ecdsa")]
+        if matches!(
+            self.kind,
+            ObjectKind::EcPrivateKey | ObjectKind::EcPublicKey
+        ) {
+            let params = crate::key::ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
+            self.set(CKA_EC_PARAMS, Zeroizing::new(params.to_vec()));
+        }
         match self.kind {
             ObjectKind::Data => {}
             ObjectKind::X509Certificate => {
@@ -220,8 +229,6 @@ impl Object {
             }
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPrivateKey => {
-                let params = crate::key::ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
-                self.set(CKA_EC_PARAMS, Zeroizing::new(params.to_vec()));
                 let key =
                     crate::key::ec_private_from_value(self.get(CKA_VALUE).unwrap_or_default())?;
                 self.set(CKA_VALUE, Zeroizing::new(key.to_bytes().to_vec()));
@@ -229,8 +236,6 @@ impl Object {
             }
             #[cfg(feature = "ecdsa")]
             ObjectKind::EcPublicKey => {
-                let params = crate::key::ec_params(self.get(CKA_EC_PARAMS).unwrap_or_default())?;
-                self.set(CKA_EC_PARAMS, Zeroizing::new(params.to_vec()));
                 let key =
                     crate::key::ec_public_from_point(self.get(CKA_EC_POINT).unwrap_or_default())?;
                 self.set(

@@ -97,30 +97,55 @@ impl Token {
     /// from `entropy`. Called by `C_Initialize`. Damaged records are skipped and counted.
     pub fn new(
         config: Config,
-        mut store: Box<dyn ObjectStore>,
+        store: Box<dyn ObjectStore>,
         mut entropy: Box<dyn EntropySource>,
     ) -> CkResult<Token> {
         let mut seed = zeroize::Zeroizing::new([0u8; 48]);
         entropy.fill(&mut seed[..]).map_err(|_| CKR_DEVICE_ERROR)?;
-        let mut drbg = BufferedDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
+        let drbg = BufferedDrbg::new(&seed[..32], &seed[32..], b"core-pkcs11 token DRBG");
+        // The token is assembled first (its state set once the store is read): a failure
+        // below then drops one value, not each of its parts on each error path.
+        let mut token = Token {
+            config,
+            store,
+            entropy,
+            drbg,
+            state: TokenState::fresh([0; 8]),
+            sessions: VecMap::new(),
+            objects: VecMap::new(),
+            login: None,
+            next_session: 1,
+            next_object: 1,
+            next_store_id: 1,
+            damaged_records: 0,
+        };
 
         // Each record is decoded as the store visits it: no copy of every record is held
         // at once (less RAM at start-up, and no vector of records to build and drop).
-        let mut state = None;
-        let mut objects = VecMap::new();
-        let mut next_object: Ulong = 1;
-        let mut next_store_id: u32 = 1;
-        let mut damaged_records = 0;
+        // A stored state replaces the placeholder as soon as it is decoded.
+        let mut stored_state = false;
+        let Token {
+            store,
+            state,
+            objects,
+            next_object,
+            next_store_id,
+            damaged_records,
+            ..
+        } = &mut token;
         store
             .load(&mut |id, bytes| {
                 if id == TOKEN_STATE_ID {
                     match TokenState::decode(bytes) {
-                        Some(s) => state = Some(s),
-                        None => damaged_records += 1,
+                        Some(s) => {
+                            *state = s;
+                            stored_state = true;
+                        }
+                        None => *damaged_records += 1,
                     }
                     return;
                 }
-                next_store_id = next_store_id.max(id.saturating_add(1));
+                *next_store_id = (*next_store_id).max(id.saturating_add(1));
                 let restored = crate::record::decode_object(bytes)
                     .ok()
                     .and_then(|attrs| Object::restore(attrs).ok())
@@ -128,39 +153,22 @@ impl Token {
                 match restored {
                     Some(mut object) => {
                         object.store_id = Some(id);
-                        objects.insert(next_object, object);
-                        next_object += 1;
+                        objects.insert(*next_object, object);
+                        *next_object += 1;
                     }
-                    None => damaged_records += 1,
+                    None => *damaged_records += 1,
                 }
             })
             .map_err(store_error)?;
-        let fresh = state.is_none();
-        let state = match state {
-            Some(s) => s,
-            None => {
-                let mut serial = [0u8; 8];
-                DrbgRng::new(&mut drbg, &mut *entropy)
-                    .fill(&mut serial)
-                    .map_err(|_| CKR_DEVICE_ERROR)?;
-                TokenState::fresh(serial)
-            }
-        };
-        let mut token = Token {
-            config,
-            store,
-            entropy,
-            drbg,
-            state,
-            sessions: VecMap::new(),
-            objects,
-            login: None,
-            next_session: 1,
-            next_object,
-            next_store_id,
-            damaged_records,
-        };
-        if fresh {
+        if !stored_state {
+            // The placeholder is already a fresh state: only its serial number is drawn
+            // (no second fresh state built and the first dropped).
+            let mut serial = [0u8; 8];
+            token
+                .rng()
+                .fill(&mut serial)
+                .map_err(|_| CKR_DEVICE_ERROR)?;
+            token.state.serial = serial;
             token.save_state()?;
         }
         Ok(token)
@@ -721,20 +729,7 @@ impl Token {
         data: &[u8],
         out: Option<&mut [u8]>,
     ) -> CkResult<Output> {
-        let s = self.session_mut(session)?;
-        let op = s.digest.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        if op.updated {
-            return Err(CKR_OPERATION_ACTIVE);
-        }
-        match out {
-            Some(buf) if buf.len() >= SHA256_LEN => {
-                let hash = crate::sha256::Sha256::digest(data);
-                buf[..SHA256_LEN].copy_from_slice(&hash);
-                s.digest = None;
-                Ok(Output::Written(SHA256_LEN))
-            }
-            _ => Ok(Output::Needed(SHA256_LEN)),
-        }
+        self.finish_digest(session, Some(data), out)
     }
 
     /// `C_DigestUpdate`.
@@ -751,13 +746,30 @@ impl Token {
 
     /// `C_DigestFinal`. `out` is `None` for a length query.
     pub fn digest_final(&mut self, session: Ulong, out: Option<&mut [u8]>) -> CkResult<Output> {
+        self.finish_digest(session, None, out)
+    }
+
+    /// Ends a digest: over `data` for `C_Digest` (refused once parts were given), over the
+    /// parts for `C_DigestFinal` (`data` is `None`). One copy for both: a single-part digest
+    /// starts from the operation's hash, still untouched. Not inlined, for the same reason.
+    #[inline(never)]
+    fn finish_digest(
+        &mut self,
+        session: Ulong,
+        data: Option<&[u8]>,
+        out: Option<&mut [u8]>,
+    ) -> CkResult<Output> {
         let s = self.session_mut(session)?;
-        if s.digest.is_none() {
-            return Err(CKR_OPERATION_NOT_INITIALIZED);
+        let op = s.digest.as_ref().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        if data.is_some() && op.updated {
+            return Err(CKR_OPERATION_ACTIVE);
         }
         match out {
             Some(buf) if buf.len() >= SHA256_LEN => {
-                let op = s.digest.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+                let mut op = s.digest.take().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+                if let Some(data) = data {
+                    op.hasher.update(data);
+                }
                 buf[..SHA256_LEN].copy_from_slice(&op.hasher.finalize());
                 Ok(Output::Written(SHA256_LEN))
             }
@@ -825,18 +837,33 @@ impl Token {
         input: Option<&[u8]>,
         out: Option<&mut [u8]>,
     ) -> CkResult<Output> {
-        let op = self
-            .session(session)?
-            .sign
-            .as_ref()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
-        let key = op.key;
+        // The token's parts borrowed apart: the session's slot, the key and the DRBG are
+        // found once, and the slot is not looked up again to end the operation.
+        let Token {
+            sessions,
+            objects,
+            login,
+            drbg,
+            entropy,
+            config,
+            ..
+        } = self;
+        let slot = &mut sessions
+            .get_mut(&session)
+            .ok_or(CKR_SESSION_HANDLE_INVALID)?
+            .sign;
+        let op = slot.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        // The key as `Token::object` finds it: visible in the login state.
+        let material = objects
+            .get(&op.key)
+            .filter(|o| !o.is_private() || *login == Some(CKU_USER))
+            .and_then(|o| o.key());
         let mac_len = op.mac.as_deref().map(crate::mac::MacState::len);
-        let needed = match (mac_len, self.object(key).ok().and_then(|o| o.key())) {
+        let needed = match (mac_len, material) {
             (Some(n), _) => n,
             (None, Some(k)) => k.signature_len(),
             (None, None) => {
-                self.session_mut(session)?.sign = None;
+                *slot = None;
                 return Err(CKR_KEY_HANDLE_INVALID);
             }
         };
@@ -844,27 +871,16 @@ impl Token {
             Some(buf) if buf.len() >= needed => buf,
             _ => return Ok(Output::Needed(needed)),
         };
-        let mut op = self
-            .session_mut(session)?
-            .sign
-            .take()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        // The operation ends here. It is cleared in its slot rather than moved out of it
+        // (no copy of the operation, with its running hash, on the stack).
         if let Some(mac) = op.mac.take() {
+            *slot = None;
             finish_mac_sign(mac, input, &mut buf[..needed]);
             return Ok(Output::Written(needed));
         }
         let input = op.input(input);
-        let Token {
-            objects,
-            drbg,
-            entropy,
-            config,
-            ..
-        } = self;
-        let material = objects
-            .get(&key)
-            .and_then(|o| o.key())
-            .ok_or(CKR_KEY_HANDLE_INVALID)?;
+        *slot = None;
+        let material = material.ok_or(CKR_KEY_HANDLE_INVALID)?;
         let mut rng = DrbgRng::new(drbg, &mut **entropy);
         material.sign(&input, &mut buf[..needed], &mut rng, &config.accelerators)?;
         Ok(Output::Written(needed))
@@ -908,21 +924,23 @@ impl Token {
         input: Option<&[u8]>,
         signature: &[u8],
     ) -> CkResult<()> {
-        let mut op = self
-            .session_mut(session)?
-            .verify
-            .take()
-            .ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
+        // The operation ends here; as in `finish_sign`, it is cleared in its slot rather
+        // than moved out of it.
+        let slot = &mut self.session_mut(session)?.verify;
+        let op = slot.as_mut().ok_or(CKR_OPERATION_NOT_INITIALIZED)?;
         if let Some(mac) = op.mac.take() {
+            *slot = None;
             return finish_mac_verify(mac, input, signature);
         }
+        let (key, raw) = (op.key, op.scheme == SignatureScheme::RsaX509);
+        let input = op.input(input);
+        *slot = None;
         let material = self
-            .object(op.key)
+            .object(key)
             .ok()
             .and_then(|o| o.key())
             .ok_or(CKR_KEY_HANDLE_INVALID)?;
-        let input = op.input(input);
-        if op.scheme == SignatureScheme::RsaX509 {
+        if raw {
             material.verify_raw(&input, signature)
         } else {
             material.verify(&input, signature)
@@ -1121,36 +1139,42 @@ impl Token {
         let ec_type = CKK_EC.to_ne_bytes();
         let public_class = CKO_PUBLIC_KEY.to_ne_bytes();
         let private_class = CKO_PRIVATE_KEY.to_ne_bytes();
-        let pub_template = key_template(public_template, &public_class, &ec_type);
-        let priv_template = key_template(private_template, &private_class, &ec_type);
-        let public_generated = alloc::vec![
-            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
-            (CKA_EC_POINT, zeroize::Zeroizing::new(point)),
-        ];
-        let private_generated = alloc::vec![
-            (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
-            (
-                CKA_VALUE,
-                zeroize::Zeroizing::new(signing_key.to_bytes().to_vec()),
-            ),
-        ];
         let max_label = self.config.max_label_len;
-        let public = Object::generated(
-            ObjectKind::EcPublicKey,
-            &pub_template,
-            public_generated,
-            KeyMaterial::EcPublic(Box::new(verifying_key)),
-            CKM_EC_KEY_PAIR_GEN,
-            max_label,
-        )?;
-        let private = Object::generated(
-            ObjectKind::EcPrivateKey,
-            &priv_template,
-            private_generated,
-            KeyMaterial::EcPrivate(Box::new(signing_key)),
-            CKM_EC_KEY_PAIR_GEN,
-            max_label,
-        )?;
+        // Each key's template and generated values are made just before the key, in a scope
+        // of their own: none of them is still alive (to be dropped) at another key's exits.
+        let public = {
+            let template = key_template(public_template, &public_class, &ec_type);
+            let generated = alloc::vec![
+                (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+                (CKA_EC_POINT, zeroize::Zeroizing::new(point)),
+            ];
+            Object::generated(
+                ObjectKind::EcPublicKey,
+                &template,
+                generated,
+                KeyMaterial::EcPublic(Box::new(verifying_key)),
+                CKM_EC_KEY_PAIR_GEN,
+                max_label,
+            )?
+        };
+        let private = {
+            let template = key_template(private_template, &private_class, &ec_type);
+            let generated = alloc::vec![
+                (CKA_EC_PARAMS, zeroize::Zeroizing::new(params.to_vec())),
+                (
+                    CKA_VALUE,
+                    zeroize::Zeroizing::new(signing_key.to_bytes().to_vec()),
+                ),
+            ];
+            Object::generated(
+                ObjectKind::EcPrivateKey,
+                &template,
+                generated,
+                KeyMaterial::EcPrivate(Box::new(signing_key)),
+                CKM_EC_KEY_PAIR_GEN,
+                max_label,
+            )?
+        };
         Ok((public, private))
     }
 

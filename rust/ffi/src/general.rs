@@ -64,9 +64,12 @@ unsafe fn parse_init_args(p_init_args: CK_VOID_PTR) -> Result<InitRequest, CK_RV
 /// Opens the token with the application's configuration, the chosen store and the
 /// platform's entropy.
 fn open_token() -> Result<Token, CK_RV> {
+    // The store first: the configuration (read from the shim's constants, no call out) is
+    // then never built just to be dropped when the store cannot be opened.
+    let store = crate::store::open()?;
     let token = Token::new(
         crate::config::from_shim(),
-        crate::store::open()?,
+        store,
         Box::new(crate::entropy::PlatformEntropy),
     )
     .map_err(|rv| guard::rv(Err(rv)))?;

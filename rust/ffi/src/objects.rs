@@ -69,6 +69,50 @@ fn lengths_reported(result: &CkResult<()>) -> bool {
     )
 }
 
+/// The queries of a `C_GetAttributeValue` template: each entry's type and value buffer
+/// (`None` for a length query). Overlapping buffers are `CKR_ARGUMENTS_BAD`. Its own routine:
+/// the caller's copy of the template is then dropped at one place when an entry is refused.
+///
+/// # Safety
+/// `entries` come from the caller's template: each `pValue` NULL or writable for its
+/// `ulValueLen` bytes for `'a`.
+unsafe fn attribute_queries<'a>(entries: &[CK_ATTRIBUTE]) -> CkResult<Vec<AttributeQuery<'a>>> {
+    // The length of an entry's value buffer (0 for NULL: a length query).
+    let buffer_len = |e: &CK_ATTRIBUTE| {
+        if e.pValue.is_null() {
+            Ok(0)
+        } else {
+            args::to_usize(e.ulValueLen)
+        }
+    };
+    // Overlapping buffers are rejected before any slice is made. (Computed from the
+    // entries themselves: no second vector of ranges.)
+    for (i, a) in entries.iter().enumerate() {
+        let a_len = buffer_len(a)?;
+        for b in &entries[..i] {
+            let (a_ptr, b_ptr) = (a.pValue.cast::<u8>(), b.pValue.cast::<u8>());
+            if args::overlaps(a_ptr, a_len, b_ptr, buffer_len(b)?) {
+                return Err(CKR_ARGUMENTS_BAD);
+            }
+        }
+    }
+    let mut queries: Vec<AttributeQuery<'_>> = Vec::new();
+    queries
+        .try_reserve_exact(entries.len())
+        .map_err(|_| CKR_HOST_MEMORY)?;
+    for e in entries {
+        let buffer = if e.pValue.is_null() {
+            None
+        } else {
+            // SAFETY: writable for `ulValueLen` bytes (caller), and no other buffer of the
+            // template overlaps it (checked above), so this slice is its only reference.
+            Some(unsafe { args::bytes_mut(e.pValue.cast::<u8>(), buffer_len(e)?)? })
+        };
+        queries.push(AttributeQuery::new(e.r#type, buffer));
+    }
+    Ok(queries)
+}
+
 /// `C_GetAttributeValue`: for each template entry, a NULL `pValue` asks for the length only;
 /// otherwise the value is copied into `pValue` if `ulValueLen` is large enough. Each entry's
 /// `ulValueLen` receives the length or `CK_UNAVAILABLE_INFORMATION`. Value buffers that
@@ -87,39 +131,8 @@ pub unsafe extern "C" fn C_GetAttributeValue(
     guard::with_token(move |token| {
         // SAFETY: forwarded from the caller.
         let mut entries = unsafe { args::template_entries(pTemplate, ulCount)? };
-        // The length of an entry's value buffer (0 for NULL: a length query).
-        let buffer_len = |e: &CK_ATTRIBUTE| {
-            if e.pValue.is_null() {
-                Ok(0)
-            } else {
-                args::to_usize(e.ulValueLen)
-            }
-        };
-        // Overlapping buffers are rejected before any slice is made. (Computed from the
-        // entries themselves: no second vector of ranges.)
-        for (i, a) in entries.iter().enumerate() {
-            let a_len = buffer_len(a)?;
-            for b in &entries[..i] {
-                let (a_ptr, b_ptr) = (a.pValue.cast::<u8>(), b.pValue.cast::<u8>());
-                if args::overlaps(a_ptr, a_len, b_ptr, buffer_len(b)?) {
-                    return Err(CKR_ARGUMENTS_BAD);
-                }
-            }
-        }
-        let mut queries: Vec<AttributeQuery<'_>> = Vec::new();
-        queries
-            .try_reserve_exact(entries.len())
-            .map_err(|_| CKR_HOST_MEMORY)?;
-        for e in &entries {
-            let buffer = if e.pValue.is_null() {
-                None
-            } else {
-                // SAFETY: writable for `ulValueLen` bytes (caller), and no other buffer of the
-                // template overlaps it (checked above), so this slice is its only reference.
-                Some(unsafe { args::bytes_mut(e.pValue.cast::<u8>(), buffer_len(e)?)? })
-            };
-            queries.push(AttributeQuery::new(e.r#type, buffer));
-        }
+        // SAFETY: forwarded from the caller (the entries are a copy of its template).
+        let mut queries = unsafe { attribute_queries(&entries)? };
         let result = token.get_attribute_values(hSession, hObject, &mut queries);
         if lengths_reported(&result) {
             // The lengths go to the local copy of the entries first, so that the value slices
