@@ -3,51 +3,25 @@
 //! a Cortex-M3, but variable time, so [`invert_vartime`] only takes public values and secrets
 //! go through [`invert_blinded`].
 
+use super::limbs::{self, from_be_bytes, to_be_bytes, Limbs};
 use super::Scalar;
 use subtle::ConditionallySelectable;
 use zeroize::Zeroize;
 
-/// One limb: the widest word the target handles natively.
-#[cfg(all(target_pointer_width = "64", not(core_pkcs11_limb32)))]
-type Limb = u64;
-/// One limb: the widest word the target handles natively.
-#[cfg(any(not(target_pointer_width = "64"), core_pkcs11_limb32))]
-type Limb = u32;
+/// A 256-bit value, least significant limb first (32-bit limbs: this runs on devices).
+type Uint = Limbs;
 
 /// Limbs of a 256-bit value.
-const LIMBS: usize = 256 / Limb::BITS as usize;
+const LIMBS: usize = 8;
 
-/// A 256-bit value, least significant limb first.
-type Uint = [Limb; LIMBS];
+/// One limb.
+type Limb = u32;
 
 /// `n`, big-endian.
 const N_BYTES: [u8; 32] = [
     0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
 ];
-
-fn from_bytes(bytes: &[u8; 32]) -> Uint {
-    let mut out = [0; LIMBS];
-    for (limb, chunk) in out
-        .iter_mut()
-        .zip(bytes.rchunks_exact(Limb::BITS as usize / 8))
-    {
-        for &b in chunk {
-            *limb = (*limb << 8) | b as Limb;
-        }
-    }
-    out
-}
-
-fn to_bytes(a: &Uint) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (limb, chunk) in a.iter().zip(out.rchunks_exact_mut(Limb::BITS as usize / 8)) {
-        for (i, b) in chunk.iter_mut().rev().enumerate() {
-            *b = (limb >> (8 * i)) as u8;
-        }
-    }
-    out
-}
 
 /// `a += b`; returns the carry.
 fn add(a: &mut Uint, b: &Uint) -> bool {
@@ -63,14 +37,9 @@ fn add(a: &mut Uint, b: &Uint) -> bool {
 
 /// `a −= b`; returns the borrow.
 fn sub(a: &mut Uint, b: &Uint) -> bool {
-    let mut borrow = false;
-    for (x, &y) in a.iter_mut().zip(b) {
-        let (d, b1) = x.overflowing_sub(y);
-        let (d, b2) = d.overflowing_sub(borrow as Limb);
-        *x = d;
-        borrow = b1 | b2;
-    }
-    borrow
+    let (difference, borrow) = limbs::sub(a, b);
+    *a = difference;
+    borrow == 1
 }
 
 /// `a = (a + (carry · 2^256)) / 2`.
@@ -120,9 +89,9 @@ pub(super) fn invert_vartime(a: &Scalar) -> Scalar {
     if bool::from(a.is_zero()) {
         return Scalar::ZERO;
     }
-    let n = from_bytes(&N_BYTES);
+    let n = from_be_bytes(&N_BYTES);
     // Invariants: x1·a ≡ u and x2·a ≡ v (mod n); gcd(u, v) = gcd(a, n) = 1 (n is prime).
-    let mut u = from_bytes(&a.to_bytes());
+    let mut u = from_be_bytes(&a.to_bytes());
     let mut v = n;
     let mut x1: Uint = [0; LIMBS];
     x1[0] = 1;
@@ -145,7 +114,7 @@ pub(super) fn invert_vartime(a: &Scalar) -> Scalar {
         }
     }
     let inverse = if is_one(&u) { x1 } else { x2 };
-    let out = Scalar::from_bytes(&to_bytes(&inverse));
+    let out = Scalar::from_bytes(&to_be_bytes(&inverse));
     u.zeroize();
     v.zeroize();
     x1.zeroize();
@@ -211,7 +180,7 @@ mod tests {
     #[test]
     fn byte_conversions_round_trip() {
         let bytes: [u8; 32] = core::array::from_fn(|i| (i * 37 + 1) as u8);
-        assert_eq!(to_bytes(&from_bytes(&bytes)), bytes);
-        assert_eq!(from_bytes(&N_BYTES)[0] & 1, 1);
+        assert_eq!(to_be_bytes(&from_be_bytes(&bytes)), bytes);
+        assert_eq!(from_be_bytes(&N_BYTES)[0] & 1, 1);
     }
 }

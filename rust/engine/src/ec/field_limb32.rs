@@ -11,10 +11,8 @@
 //! Every operation is constant-time (no branch or index depends on an element's value) except
 //! [`Fe::from_bytes`] and [`Fe::sqrt`], which only see public values (points being parsed).
 
+use super::limbs::{from_be_bytes, select, to_be_bytes, Limbs};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
-
-/// Limbs of an element, least significant first.
-type Limbs = [u32; 8];
 
 /// `p`, least significant limb first.
 const P: Limbs = [
@@ -75,20 +73,13 @@ impl Fe {
 
     /// Parses a big-endian 32-byte value; `None` unless it is below `p`. Variable time.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Fe> {
-        let mut limbs = [0u32; 8];
-        for (limb, chunk) in limbs.iter_mut().rev().zip(bytes.chunks_exact(4)) {
-            *limb = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        }
+        let limbs = from_be_bytes(bytes);
         (!is_at_least_p(&limbs)).then_some(Fe(limbs))
     }
 
     /// The big-endian 32-byte value.
     pub fn to_bytes(self) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        for (chunk, limb) in out.chunks_exact_mut(4).zip(self.0.iter().rev()) {
-            chunk.copy_from_slice(&limb.to_be_bytes());
-        }
-        out
+        to_be_bytes(&self.0)
     }
 
     /// Whether the element is 0.
@@ -356,11 +347,7 @@ impl core::ops::Neg for Fe {
 
 impl ConditionallySelectable for Fe {
     fn conditional_select(a: &Fe, b: &Fe, choice: Choice) -> Fe {
-        let mut out = a.0;
-        for (o, &y) in out.iter_mut().zip(&b.0) {
-            o.conditional_assign(&y, choice);
-        }
-        Fe(out)
+        Fe(select(&a.0, &b.0, choice))
     }
 }
 

@@ -29,6 +29,7 @@
 mod binary_gcd;
 pub mod ecdsa;
 mod inversion;
+mod limbs;
 pub mod scalar;
 
 #[cfg(any(test, not(target_pointer_width = "64"), core_pkcs11_limb32))]

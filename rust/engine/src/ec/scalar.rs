@@ -7,11 +7,9 @@
 //! Montgomery multiplication twice (`a·b·R⁻¹`, then `·R²·R⁻¹`), in loops: speed does not
 //! matter for four products per signature. Inversion is [`super::inversion`]'s.
 
+use super::limbs::{from_be_bytes, select, sub, to_be_bytes, Limbs};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
-
-/// Limbs of a scalar, least significant first.
-type Limbs = [u32; 8];
 
 /// `n`, least significant limb first.
 const N: Limbs = [
@@ -65,7 +63,7 @@ impl Scalar {
     /// Parses a big-endian 32-byte value; `None` unless it is below `n`. Constant time but for
     /// the answer.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Scalar> {
-        let limbs = limbs_from_bytes(bytes);
+        let limbs = from_be_bytes(bytes);
         let (_, borrow) = sub(&limbs, &N);
         // Below n exactly when subtracting n borrows.
         bool::from(Choice::from(borrow as u8)).then_some(Scalar(limbs))
@@ -73,16 +71,12 @@ impl Scalar {
 
     /// A big-endian 32-byte value reduced mod `n` (one subtraction: `2^256 < 2n`).
     pub fn reduce_bytes(bytes: &[u8; 32]) -> Scalar {
-        reduce_once(&limbs_from_bytes(bytes), 0)
+        reduce_once(&from_be_bytes(bytes), 0)
     }
 
     /// The big-endian 32-byte value.
     pub fn to_bytes(self) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        for (chunk, limb) in out.chunks_exact_mut(4).zip(self.0.iter().rev()) {
-            chunk.copy_from_slice(&limb.to_be_bytes());
-        }
-        out
+        to_be_bytes(&self.0)
     }
 
     /// Whether the scalar is 0.
@@ -108,37 +102,13 @@ impl From<u64> for Scalar {
     }
 }
 
-fn limbs_from_bytes(bytes: &[u8; 32]) -> Limbs {
-    let mut limbs = [0u32; 8];
-    for (limb, chunk) in limbs.iter_mut().rev().zip(bytes.chunks_exact(4)) {
-        *limb = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-    }
-    limbs
-}
-
-/// `a − b` and the borrow out (0 or 1).
-fn sub(a: &Limbs, b: &Limbs) -> (Limbs, u32) {
-    let mut out = [0u32; 8];
-    let mut borrow = 0u64;
-    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
-        let d = (x as u64).wrapping_sub(y as u64).wrapping_sub(borrow);
-        *o = d as u32;
-        borrow = (d >> 63) & 1;
-    }
-    (out, borrow as u32)
-}
-
 /// `value + carry·2^256` reduced once: minus `n` when that is not negative. The input must be
 /// below `2n`.
 fn reduce_once(value: &Limbs, carry: u32) -> Scalar {
     let (reduced, borrow) = sub(value, &N);
     // Keep `value` when it is below n: no carry, and the subtraction borrowed.
     let keep = Choice::from((borrow & !carry) as u8);
-    let mut out = reduced;
-    for (o, &v) in out.iter_mut().zip(value) {
-        o.conditional_assign(&v, keep);
-    }
-    Scalar(out)
+    Scalar(select(&reduced, value, keep))
 }
 
 /// `a·b·R⁻¹ mod n` (CIOS Montgomery multiplication) for `a, b < n`.
@@ -225,11 +195,7 @@ impl core::ops::Sub for Scalar {
 
 impl ConditionallySelectable for Scalar {
     fn conditional_select(a: &Scalar, b: &Scalar, choice: Choice) -> Scalar {
-        let mut out = a.0;
-        for (o, &y) in out.iter_mut().zip(&b.0) {
-            o.conditional_assign(&y, choice);
-        }
-        Scalar(out)
+        Scalar(select(&a.0, &b.0, choice))
     }
 }
 
