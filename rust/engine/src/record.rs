@@ -106,11 +106,7 @@ pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizin
     ]);
     for (tag, vk, value) in entries {
         let enc = encoding_of(*vk);
-        let len = if enc == 0 {
-            value.len()
-        } else {
-            value.len() / ULONG_WIDTH * 8
-        };
+        let len = encoded_value_len(enc, value);
         let ([t0, t1, t2, t3], [l0, l1, l2, l3]) = (tag.to_le_bytes(), (len as u32).to_le_bytes());
         out.extend_from_slice(&[t0, t1, t2, t3, enc, l0, l1, l2, l3]);
         if enc == 0 {
@@ -133,15 +129,19 @@ pub fn encode(kind: RecordKind, entries: &[(u32, ValueKind, &[u8])]) -> Zeroizin
 fn encoded_len(entries: &[(u32, ValueKind, &[u8])]) -> usize {
     let values: usize = entries
         .iter()
-        .map(|(_, vk, value)| {
-            if encoding_of(*vk) == 0 {
-                value.len()
-            } else {
-                value.len() / ULONG_WIDTH * 8
-            }
-        })
+        .map(|(_, vk, value)| encoded_value_len(encoding_of(*vk), value))
         .sum();
     HEADER_LEN + 9 * entries.len() + values + 4
+}
+
+/// The length of `value` in a record with encoding `enc`: as it is, or each `CK_ULONG`
+/// widened to 8 bytes.
+fn encoded_value_len(enc: u8, value: &[u8]) -> usize {
+    if enc == 0 {
+        value.len()
+    } else {
+        value.len() / ULONG_WIDTH * 8
+    }
 }
 
 fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], RecordError> {
@@ -275,12 +275,7 @@ mod tests {
         let mut attrs = sample();
         let mechanisms: Vec<u8> = (0..64 as Ulong).flat_map(|m| m.to_ne_bytes()).collect();
         attrs.push((CKA_ALLOWED_MECHANISMS, Zeroizing::new(mechanisms)));
-        let mut entries = Vec::new();
-        for (k, v) in &attrs {
-            entries.push((attribute_tag(*k), value_kind(*k), v.as_slice()));
-        }
-        let bytes = encode(RecordKind::Object, &entries);
-        assert_eq!(bytes.len(), encoded_len(&entries));
+        let bytes = encode_object(&attrs);
         assert_eq!(bytes.len(), bytes.capacity());
         assert_eq!(decode_object(&bytes).unwrap(), attrs);
     }
