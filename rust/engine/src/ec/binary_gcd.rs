@@ -8,15 +8,6 @@ use super::Scalar;
 use subtle::ConditionallySelectable;
 use zeroize::Zeroize;
 
-/// A 256-bit value, least significant limb first (32-bit limbs: this runs on devices).
-type Uint = Limbs;
-
-/// Limbs of a 256-bit value.
-const LIMBS: usize = 8;
-
-/// One limb.
-type Limb = u32;
-
 /// `n`, big-endian.
 const N_BYTES: [u8; 32] = [
     0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -24,11 +15,11 @@ const N_BYTES: [u8; 32] = [
 ];
 
 /// `a += b`; returns the carry.
-fn add(a: &mut Uint, b: &Uint) -> bool {
+fn add(a: &mut Limbs, b: &Limbs) -> bool {
     let mut carry = false;
     for (x, &y) in a.iter_mut().zip(b) {
         let (s, c1) = x.overflowing_add(y);
-        let (s, c2) = s.overflowing_add(carry as Limb);
+        let (s, c2) = s.overflowing_add(carry as u32);
         *x = s;
         carry = c1 | c2;
     }
@@ -36,32 +27,32 @@ fn add(a: &mut Uint, b: &Uint) -> bool {
 }
 
 /// `a −= b`; returns the borrow.
-fn sub(a: &mut Uint, b: &Uint) -> bool {
+fn sub(a: &mut Limbs, b: &Limbs) -> bool {
     let (difference, borrow) = limbs::sub(a, b);
     *a = difference;
     borrow == 1
 }
 
 /// `a = (a + (carry · 2^256)) / 2`.
-fn shr1(a: &mut Uint, carry: bool) {
-    let mut high = carry as Limb;
+fn shr1(a: &mut Limbs, carry: bool) {
+    let mut high = carry as u32;
     for x in a.iter_mut().rev() {
         let low = *x & 1;
-        *x = (*x >> 1) | (high << (Limb::BITS - 1));
+        *x = (*x >> 1) | (high << (u32::BITS - 1));
         high = low;
     }
 }
 
-fn is_even(a: &Uint) -> bool {
+fn is_even(a: &Limbs) -> bool {
     a[0] & 1 == 0
 }
 
-fn is_one(a: &Uint) -> bool {
+fn is_one(a: &Limbs) -> bool {
     a[0] == 1 && a[1..].iter().all(|&x| x == 0)
 }
 
 /// `a ≥ b`.
-fn at_least(a: &Uint, b: &Uint) -> bool {
+fn at_least(a: &Limbs, b: &Limbs) -> bool {
     for (x, y) in a.iter().zip(b).rev() {
         if x != y {
             return x > y;
@@ -71,13 +62,13 @@ fn at_least(a: &Uint, b: &Uint) -> bool {
 }
 
 /// `x / 2 mod n` for `x < n` (`n` is odd: an odd `x` becomes `(x + n) / 2`).
-fn half_mod_n(x: &mut Uint, n: &Uint) {
+fn half_mod_n(x: &mut Limbs, n: &Limbs) {
     let carry = if is_even(x) { false } else { add(x, n) };
     shr1(x, carry);
 }
 
 /// `x − y mod n` for `x, y < n`.
-fn sub_mod_n(x: &mut Uint, y: &Uint, n: &Uint) {
+fn sub_mod_n(x: &mut Limbs, y: &Limbs, n: &Limbs) {
     if sub(x, y) {
         add(x, n);
     }
@@ -93,9 +84,9 @@ pub(super) fn invert_vartime(a: &Scalar) -> Scalar {
     // Invariants: x1·a ≡ u and x2·a ≡ v (mod n); gcd(u, v) = gcd(a, n) = 1 (n is prime).
     let mut u = from_be_bytes(&a.to_bytes());
     let mut v = n;
-    let mut x1: Uint = [0; LIMBS];
+    let mut x1: Limbs = [0; 8];
     x1[0] = 1;
-    let mut x2: Uint = [0; LIMBS];
+    let mut x2: Limbs = [0; 8];
     while !is_one(&u) && !is_one(&v) {
         while is_even(&u) {
             shr1(&mut u, false);
